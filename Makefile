@@ -1,0 +1,112 @@
+# engarde: build, test, demo and install.
+
+PREFIX ?=	/usr/local
+DESTDIR ?=
+SBINDIR ?=	$(PREFIX)/sbin
+MANDIR ?=	$(PREFIX)/share/man
+SYSCONFDIR ?=	/etc
+
+# Every Debian package the build, the tests and the demo need: the one list.
+DEB_PACKAGES =	build-essential pkg-config \
+		libevent-dev libyaml-dev libtls-dev libbsd-dev libmnl-dev \
+		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
+		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
+		mandoc openssl curl procps passwd
+
+PKGS =		libevent libtls libmnl libseccomp jansson yaml-0.1 \
+		libbsd-overlay
+PKG_CFLAGS :=	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS :=	$(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CC ?=		cc
+CFLAGS ?=	-O2 -g
+CFLAGS +=	-Wall -Wextra -Wshadow -Wmissing-prototypes -Werror \
+		-D_GNU_SOURCE -Icommon -Iengarded $(PKG_CFLAGS)
+LDLIBS +=	$(PKG_LIBS)
+
+COMMON_SRCS =	common/log.c common/ipc.c common/ipcev.c common/util.c
+ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
+		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
+		engarded/engine.c engarded/path.c
+ENGARDECTL_SRCS = engardectl/engardectl.c
+
+ENGARDED_OBJS =	$(ENGARDED_SRCS:.c=.o) $(COMMON_SRCS:.c=.o)
+ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) $(COMMON_SRCS:.c=.o)
+
+PROGS =		engarded/engarded engardectl/engardectl
+TOOLS =		regress/bench/udpgen
+MANS =		man/engarded.8 man/engarded.yml.5 man/engardectl.8
+
+all: $(PROGS) $(TOOLS)
+
+engarded/engarded: $(ENGARDED_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(ENGARDED_OBJS) $(LDLIBS)
+
+engardectl/engardectl: $(ENGARDECTL_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $(ENGARDECTL_OBJS) $(LDLIBS)
+
+regress/bench/udpgen: regress/bench/udpgen.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/udpgen.c -lm
+
+%.o: %.c common/*.h engarded/*.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+# Unit tests link only what they test; built plain and with sanitizers.
+UNIT_TESTS =	regress/unit/test_ipc regress/unit/test_config
+test_ipc_SRCS =	regress/unit/test_ipc.c common/ipc.c common/log.c
+test_config_SRCS = regress/unit/test_config.c engarded/config.c \
+		engarded/printconf.c common/util.c common/log.c
+SAN_FLAGS =	-fsanitize=address,undefined -fno-omit-frame-pointer \
+		-fno-sanitize-recover=all
+
+regress/unit/test_ipc: $(test_ipc_SRCS) common/*.h
+	$(CC) $(CFLAGS) -o $@ $(test_ipc_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_ipc.san: $(test_ipc_SRCS) common/*.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_ipc_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_config: $(test_config_SRCS) common/*.h engarded/*.h
+	$(CC) $(CFLAGS) -o $@ $(test_config_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_config.san: $(test_config_SRCS) common/*.h engarded/*.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_config_SRCS) $(LDLIBS) \
+	    -lcmocka
+
+unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		    apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+check: deps
+	$(MAKE) all unit
+	sh regress/run.sh
+
+demo: deps
+	$(MAKE) all
+	sh regress/netns/demo.sh
+
+lint-man:
+	mandoc -Tlint -Wwarning $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)
+	install -m 755 engarded/engarded $(DESTDIR)$(SBINDIR)/engarded
+	install -m 755 engardectl/engardectl $(DESTDIR)$(SBINDIR)/engardectl
+	install -m 644 man/engarded.8 man/engardectl.8 $(DESTDIR)$(MANDIR)/man8
+	install -m 644 man/engarded.yml.5 $(DESTDIR)$(MANDIR)/man5
+	[ -e $(DESTDIR)$(SYSCONFDIR)/engarded.yml ] || install -m 600 \
+	    etc/engarded.yml $(DESTDIR)$(SYSCONFDIR)/engarded.yml
+	if [ -z "$(DESTDIR)" ] && ! getent passwd _engarde >/dev/null; then \
+		useradd -r -d /var/empty -s /usr/sbin/nologin -U _engarde; \
+	fi
+
+clean:
+	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san)
+
+.PHONY: all unit deps check demo lint-man install clean

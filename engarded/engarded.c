@@ -1,0 +1,605 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* The privileged parent: configuration, interfaces, sockets, children. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include <err.h>
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ipcev.h"
+#include "util.h"
+#include "engarded.h"
+#include "ifwatch.h"
+#include "proc.h"
+
+/* What the parent last told the engine about an interface. */
+struct plink {
+	TAILQ_ENTRY(plink)	entry;
+	struct link_state	st;
+};
+
+__attribute__((__noreturn__)) static void usage(void);
+static void	parent_sig(int, short, void *);
+static void	parent_dispatch_engine(int, short, void *);
+static void	parent_shutdown(int);
+static void	parent_send_conf(void);
+static void	parent_links_update(void *);
+static int	parent_open_udp(const struct sockaddr_storage *, const char *,
+		    const struct sockaddr_storage *, int);
+static void	parent_open_listen(void);
+static void	parent_open_wg(void);
+static void	parent_peer_socket(struct ipc_msg *);
+static void	parent_reload(void);
+static int	parent_conf_fixed_changed(const struct config *,
+		    const struct config *);
+
+static struct config	 conf;
+static const char	*conffile = ENGARDED_CONF;
+static enum eg_role	 cmdrole = ROLE_NONE;
+static struct event_base *base;
+static struct ipcev	 iev_engine;
+static pid_t		 engine_pid;
+static int		 debug, verbose;
+static TAILQ_HEAD(, plink) plinks = TAILQ_HEAD_INITIALIZER(plinks);
+
+static void
+usage(void)
+{
+	extern char	*__progname;
+
+	fprintf(stderr, "usage: %s [-dnv] [-f file] [-r client | server]\n",
+	    __progname);
+	exit(1);
+}
+
+int
+main(int argc, char *argv[], char *envp[])
+{
+	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
+	const char	*proc = NULL, *user = NULL, *root = NULL;
+	int		 ch, noaction = 0, seccomp_log = 0;
+	int		 pipe_engine[2];
+	struct stat	 sb;
+
+	setproctitle_init(argc, argv, envp);
+	log_init(1, LOG_DAEMON);
+
+	while ((ch = getopt(argc, argv, "C:df:nr:SU:vX:")) != -1) {
+		switch (ch) {
+		case 'C':
+			root = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'f':
+			conffile = optarg;
+			break;
+		case 'n':
+			noaction = 1;
+			break;
+		case 'r':
+			if (strcmp(optarg, "client") == 0)
+				cmdrole = ROLE_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				cmdrole = ROLE_SERVER;
+			else
+				usage();
+			break;
+		case 'S':
+			seccomp_log = 1;
+			break;
+		case 'U':
+			user = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'X':
+			proc = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	if (argc > 0)
+		usage();
+
+	if (proc != NULL) {
+		if (user == NULL || root == NULL)
+			usage();
+		if (strcmp(proc, "engine") == 0)
+			engine_main(debug, verbose, user, root, seccomp_log);
+		fatalx("unknown process %s", proc);
+	}
+
+	if (config_parse(conffile, cmdrole, &conf, NULL, 0) != 0) {
+		if (noaction)
+			exit(1);
+		errx(1, "%s: configuration not loaded", conffile);
+	}
+	if (noaction) {
+		if (verbose)
+			print_config(&conf);
+		else
+			fprintf(stderr, "configuration OK\n");
+		exit(0);
+	}
+
+	if (geteuid() != 0)
+		errx(1, "need root privileges");
+	if (getpwnam(conf.user) == NULL)
+		errx(1, "unknown user %s: create it, for example with "
+		    "useradd -r -d /var/empty -s /usr/sbin/nologin %s",
+		    conf.user, conf.user);
+	if (stat(conf.chroot, &sb) == -1 || !S_ISDIR(sb.st_mode))
+		errx(1, "chroot directory %s: %s", conf.chroot,
+		    errno ? strerror(errno) : "not a directory");
+
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("parent");
+	if (!debug && daemon(0, 0) == -1)
+		fatal("daemon");
+
+	log_info("%s starting as %s: %s", "engarded " ENGARDED_VERSION,
+	    conf.role == ROLE_CLIENT ? "client" : "server",
+	    conf.description[0] ? conf.description : "(no description)");
+
+	proc_init();
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    pipe_engine) == -1)
+		fatal("socketpair");
+	engine_pid = proc_start("engine", pipe_engine[1], debug, verbose,
+	    conf.user, conf.chroot, seccomp_log);
+
+	setproctitle("parent");
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+
+	signal(SIGPIPE, SIG_IGN);
+	evsignal_assign(&ev_sigint, base, SIGINT, parent_sig, NULL);
+	evsignal_assign(&ev_sigterm, base, SIGTERM, parent_sig, NULL);
+	evsignal_assign(&ev_sighup, base, SIGHUP, parent_sig, NULL);
+	evsignal_assign(&ev_sigchld, base, SIGCHLD, parent_sig, NULL);
+	evsignal_add(&ev_sigint, NULL);
+	evsignal_add(&ev_sigterm, NULL);
+	evsignal_add(&ev_sighup, NULL);
+	evsignal_add(&ev_sigchld, NULL);
+
+	if (fcntl(pipe_engine[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	ipcev_init(&iev_engine, base, pipe_engine[0], parent_dispatch_engine,
+	    NULL);
+	ipcev_add(&iev_engine);
+
+	parent_send_conf();
+	parent_open_listen();
+	if (conf.role == ROLE_SERVER)
+		parent_open_wg();
+	else
+		ifwatch_init(base, parent_links_update, NULL);
+	parent_links_update(NULL);
+
+	event_base_dispatch(base);
+	parent_shutdown(0);
+	return (0);
+}
+
+static void
+parent_sig(int sig, short event, void *arg)
+{
+	pid_t	pid;
+	int	status;
+
+	(void)event;
+	(void)arg;
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		log_info("received signal %d, stopping", sig);
+		parent_shutdown(0);
+		break;
+	case SIGHUP:
+		log_info("received SIGHUP, reloading %s", conffile);
+		parent_reload();
+		break;
+	case SIGCHLD:
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (pid != engine_pid)
+				continue;
+			engine_pid = 0;
+			if (WIFSIGNALED(status))
+				log_warnx("engine killed by signal %d",
+				    WTERMSIG(status));
+			else
+				log_warnx("engine exited with status %d",
+				    WEXITSTATUS(status));
+			parent_shutdown(1);
+		}
+		break;
+	}
+}
+
+/* Nothing limps on: stop every child and leave. */
+static void
+parent_shutdown(int code)
+{
+	proc_stop(engine_pid);
+	engine_pid = 0;
+	log_info("terminating");
+	exit(code);
+}
+
+static void
+parent_dispatch_engine(int fd, short event, void *arg)
+{
+	struct ipc_msg	msg;
+	int		n;
+
+	(void)fd;
+	(void)arg;
+	if ((n = ipcev_io(&iev_engine, event)) == -1)
+		fatal("engine pipe");
+	if (n == 0) {
+		log_warnx("engine closed its pipe");
+		parent_shutdown(1);
+	}
+	for (;;) {
+		if ((n = ipc_get(&iev_engine.ibuf, &msg)) == -1)
+			fatal("engine pipe: bad message");
+		if (n == 0)
+			break;
+		switch (msg.hdr.type) {
+		case IMSG_PEER_SOCKET_REQ:
+			parent_peer_socket(&msg);
+			break;
+		default:
+			fatalx("engine pipe: unexpected message %u",
+			    msg.hdr.type);
+		}
+		if (msg.fd != -1)
+			close(msg.fd);
+	}
+	ipcev_add(&iev_engine);
+}
+
+static void
+parent_send_conf(void)
+{
+	struct eng_conf		ec;
+	struct eng_ifconf	ic;
+	int			i, j;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.role = conf.role;
+	ec.client_timeout = conf.client_timeout;
+	ec.verbose = log_getverbose();
+	ec.listen = conf.listen;
+	ec.dst = conf.dst;
+	strlcpy(ec.description, conf.description, sizeof(ec.description));
+	if (ipcev_compose(&iev_engine, IMSG_RECONF_CONF, 0, -1, &ec,
+	    sizeof(ec)) == -1)
+		fatal("compose");
+
+	/* Every interface the configuration names, with what it says. */
+	for (i = 0; i < conf.nexcluded + conf.nlabels; i++) {
+		memset(&ic, 0, sizeof(ic));
+		if (i < conf.nexcluded) {
+			strlcpy(ic.ifname, conf.excluded[i],
+			    sizeof(ic.ifname));
+			ic.excluded = 1;
+			for (j = 0; j < conf.nlabels; j++)
+				if (strcmp(conf.labels[j].ifname,
+				    ic.ifname) == 0)
+					strlcpy(ic.label, conf.labels[j].label,
+					    sizeof(ic.label));
+		} else {
+			j = i - conf.nexcluded;
+			if (config_excluded(&conf, conf.labels[j].ifname))
+				continue;
+			strlcpy(ic.ifname, conf.labels[j].ifname,
+			    sizeof(ic.ifname));
+			strlcpy(ic.label, conf.labels[j].label,
+			    sizeof(ic.label));
+		}
+		if (ipcev_compose(&iev_engine, IMSG_RECONF_IFACE, 0, -1, &ic,
+		    sizeof(ic)) == -1)
+			fatal("compose");
+	}
+	if (ipcev_compose(&iev_engine, IMSG_RECONF_END, 0, -1, NULL, 0) == -1)
+		fatal("compose");
+}
+
+/*
+ * A non-blocking UDP socket with big buffers, bound to the device (when
+ * named) and address, connected when dst is given.
+ */
+static int
+parent_open_udp(const struct sockaddr_storage *local, const char *ifname,
+    const struct sockaddr_storage *dst, int reuseport)
+{
+	char	a[ADDR_STRLEN];
+	int	fd, one = 1, sz = conf.sockbuf;
+
+	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		log_warn("socket");
+		return (-1);
+	}
+	/* Beyond the system limit, as root may; else what the limit allows. */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+	if (local->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &one, sizeof(one)) == -1)
+		goto fail;
+	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1)
+		goto fail;
+	if (ifname != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE,
+	    ifname, strlen(ifname)) == -1)
+		goto fail;
+	if (bind(fd, (const struct sockaddr *)local, addr_len(local)) == -1)
+		goto fail;
+	if (dst != NULL && connect(fd, (const struct sockaddr *)dst,
+	    addr_len(dst)) == -1)
+		goto fail;
+	return (fd);
+ fail:
+	log_warn("%s%s%s: socket to %s", ifname ? ifname : "",
+	    ifname ? " " : "", addr_fmt(local, a, sizeof(a)),
+	    dst ? addr_fmt(dst, a, sizeof(a)) : "-");
+	close(fd);
+	return (-1);
+}
+
+/* The socket WireGuard (client) or the clients (server) send to. */
+static void
+parent_open_listen(void)
+{
+	char	a[ADDR_STRLEN];
+	int	fd, one = 1;
+
+	fd = parent_open_udp(&conf.listen, NULL, NULL,
+	    conf.role == ROLE_SERVER);
+	if (fd == -1)
+		fatalx("cannot listen on %s",
+		    addr_fmt(&conf.listen, a, sizeof(a)));
+	/* The server learns which local address each client talks to. */
+	if (conf.role == ROLE_SERVER) {
+		if (conf.listen.ss_family == AF_INET)
+			(void)setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one,
+			    sizeof(one));
+		else
+			(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO,
+			    &one, sizeof(one));
+	}
+	log_info("listening on %s", addr_fmt(&conf.listen, a, sizeof(a)));
+	if (ipcev_compose(&iev_engine, IMSG_SOCKET_LISTEN, 0, fd, NULL,
+	    0) == -1)
+		fatal("compose");
+}
+
+/* Server: a socket connected to WireGuard, from an ephemeral port. */
+static void
+parent_open_wg(void)
+{
+	struct sockaddr_storage	any;
+	char			a[ADDR_STRLEN];
+	int			fd;
+
+	memset(&any, 0, sizeof(any));
+	any.ss_family = conf.dst.ss_family;
+	if ((fd = parent_open_udp(&any, NULL, &conf.dst, 0)) == -1)
+		fatalx("cannot open a socket to WireGuard at %s",
+		    addr_fmt(&conf.dst, a, sizeof(a)));
+	if (ipcev_compose(&iev_engine, IMSG_SOCKET_WG, 0, fd, NULL, 0) == -1)
+		fatal("compose");
+}
+
+/*
+ * Server: the engine asks for a socket of a client address's own, sharing
+ * the listen port and connected to that address, so that one slow path's
+ * queue never fills the send buffer the others need.
+ */
+static void
+parent_peer_socket(struct ipc_msg *msg)
+{
+	struct peer_sock	ps;
+	struct sockaddr_storage	local;
+	int			fd;
+
+	if (conf.role != ROLE_SERVER || ipc_data(msg, &ps,
+	    sizeof(ps)) == -1)
+		fatalx("engine pipe: bad peer socket request");
+	if (ps.peer.ss_family != conf.listen.ss_family)
+		fatalx("engine pipe: peer of another family");
+
+	local = conf.listen;
+	if (addr_is_any(&conf.listen) &&
+	    ps.local.ss_family == conf.listen.ss_family) {
+		/* Answer from the address the client sent to. */
+		local = ps.local;
+		if (local.ss_family == AF_INET)
+			((struct sockaddr_in *)&local)->sin_port =
+			    ((struct sockaddr_in *)&conf.listen)->sin_port;
+		else
+			((struct sockaddr_in6 *)&local)->sin6_port =
+			    ((struct sockaddr_in6 *)&conf.listen)->sin6_port;
+	}
+	fd = parent_open_udp(&local, NULL, &ps.peer, 1);
+	ps.error = fd == -1 ? errno : 0;
+	if (ipcev_compose(&iev_engine, IMSG_PEER_SOCKET, 0, fd, &ps,
+	    sizeof(ps)) == -1)
+		fatal("compose");
+}
+
+/*
+ * Compare what the interfaces are with what the engine was told, and tell
+ * it what changed, with a fresh socket for every usable one.
+ */
+static void
+parent_links_update(void *arg)
+{
+	const struct ifw_list	*ifl;
+	const struct ifw_iface	*ifp;
+	struct plink		*pl, *npl;
+	struct link_state	 st;
+	char			 a[ADDR_STRLEN], d[ADDR_STRLEN];
+	int			 fd;
+
+	(void)arg;
+	if (conf.role != ROLE_CLIENT)
+		return;
+	ifl = ifwatch_ifaces();
+
+	TAILQ_FOREACH_SAFE(pl, &plinks, entry, npl) {
+		TAILQ_FOREACH(ifp, ifl, entry)
+			if (ifp->index == pl->st.ifindex &&
+			    strcmp(ifp->name, pl->st.ifname) == 0)
+				break;
+		if (ifp != NULL)
+			continue;
+		log_info("interface %s gone", pl->st.ifname);
+		pl->st.status = LINK_GONE;
+		if (ipcev_compose(&iev_engine, IMSG_LINK_STATE, 0, -1,
+		    &pl->st, sizeof(pl->st)) == -1)
+			fatal("compose");
+		TAILQ_REMOVE(&plinks, pl, entry);
+		free(pl);
+	}
+
+	TAILQ_FOREACH(ifp, ifl, entry) {
+		if (ifp->name[0] == '\0')
+			continue;
+		memset(&st, 0, sizeof(st));
+		strlcpy(st.ifname, ifp->name, sizeof(st.ifname));
+		st.ifindex = ifp->index;
+		st.dst = *config_dst_for(&conf, ifp->name);
+		if ((ifp->flags & IFF_LOOPBACK) ||
+		    strcmp(ifp->kind, "wireguard") == 0)
+			st.status = LINK_SELF;
+		else if ((ifp->flags & (IFF_UP | IFF_RUNNING)) !=
+		    (IFF_UP | IFF_RUNNING))
+			st.status = LINK_DOWN;
+		else if (ifwatch_pick_addr(ifp, st.dst.ss_family,
+		    &st.local) == -1)
+			st.status = LINK_NOADDR;
+		else
+			st.status = LINK_ACTIVE;
+
+		TAILQ_FOREACH(pl, &plinks, entry)
+			if (pl->st.ifindex == st.ifindex)
+				break;
+		if (pl != NULL && memcmp(&pl->st, &st, sizeof(st)) == 0)
+			continue;
+		if (pl == NULL) {
+			if ((pl = calloc(1, sizeof(*pl))) == NULL)
+				fatal(NULL);
+			pl->st.status = LINK_GONE;
+			TAILQ_INSERT_TAIL(&plinks, pl, entry);
+		}
+
+		fd = -1;
+		if (st.status == LINK_ACTIVE) {
+			fd = parent_open_udp(&st.local, st.ifname, &st.dst, 0);
+			if (fd == -1)
+				st.status = LINK_NOSOCK;
+			else
+				log_info("interface %s usable: %s to %s",
+				    st.ifname,
+				    addr_ntop(&st.local, a, sizeof(a)),
+				    addr_fmt(&st.dst, d, sizeof(d)));
+		} else if (pl->st.status == LINK_ACTIVE)
+			log_info("interface %s no longer usable: %s",
+			    st.ifname, st.status == LINK_DOWN ? "down" :
+			    st.status == LINK_NOADDR ? "no address" :
+			    "not a path");
+		/* A failed socket is tried again at the next change. */
+		pl->st = st;
+		if (st.status == LINK_NOSOCK)
+			pl->st.status = LINK_DOWN;
+		if (ipcev_compose(&iev_engine, IMSG_LINK_STATE, 0, fd, &st,
+		    sizeof(st)) == -1)
+			fatal("compose");
+	}
+}
+
+/* Settings that only a restart can change. */
+static int
+parent_conf_fixed_changed(const struct config *o, const struct config *n)
+{
+	return (o->role != n->role ||
+	    addr_cmp(&o->listen, &n->listen) != 0 ||
+	    strcmp(o->user, n->user) != 0 ||
+	    strcmp(o->chroot, n->chroot) != 0 ||
+	    strcmp(o->csock, n->csock) != 0 ||
+	    o->sockbuf != n->sockbuf);
+}
+
+static void
+parent_reload(void)
+{
+	struct config	nconf;
+	int		wg_changed;
+
+	if (config_parse(conffile, conf.role, &nconf, NULL, 0) != 0) {
+		log_warnx("%s: reload failed, keeping the running "
+		    "configuration", conffile);
+		return;
+	}
+	if (parent_conf_fixed_changed(&conf, &nconf))
+		log_warnx("%s: role, listenAddr, user, chroot, "
+		    "controlSocket or socketBuffer changed: restart engarded "
+		    "to apply them", conffile);
+	nconf.role = conf.role;
+	nconf.listen = conf.listen;
+	strlcpy(nconf.user, conf.user, sizeof(nconf.user));
+	strlcpy(nconf.chroot, conf.chroot, sizeof(nconf.chroot));
+	strlcpy(nconf.csock, conf.csock, sizeof(nconf.csock));
+	nconf.sockbuf = conf.sockbuf;
+
+	wg_changed = addr_cmp(&conf.dst, &nconf.dst) != 0;
+	conf = nconf;
+	parent_send_conf();
+	if (conf.role == ROLE_SERVER && wg_changed)
+		parent_open_wg();
+	parent_links_update(NULL);
+	log_info("configuration reloaded");
+}

@@ -1,0 +1,169 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* Shared definitions of the engarded processes: configuration and messages. */
+
+#ifndef ENGARDED_H
+#define ENGARDED_H
+
+#include <sys/socket.h>
+#include <net/if.h>
+#include <stdint.h>
+
+#define ENGARDED_VERSION	"0.1.0"
+#define ENGARDED_CONF		"/etc/engarded.yml"
+#define ENGARDED_USER		"_engarde"
+#define ENGARDED_CHROOT		"/var/empty"
+#define ENGARDED_SOCKET		"/run/engarded.sock"
+#define ENGARDED_SOCKBUF	(4 * 1024 * 1024)
+#define ENGARDED_CLIENT_TIMEOUT	30
+#define ENGARDED_WRITE_TIMEOUT	10
+
+/* The pipe to the parent in every child. */
+#define PARENT_FD		3
+
+#define CONF_MAX_IFS		64	/* entries per interface list */
+#define CONF_DESCR_LEN		256
+#define CONF_LABEL_LEN		64
+#define CONF_CRED_LEN		128
+
+enum eg_role {
+	ROLE_NONE = 0,
+	ROLE_CLIENT,
+	ROLE_SERVER
+};
+
+struct conf_override {
+	char			ifname[IFNAMSIZ];
+	struct sockaddr_storage	dst;
+};
+
+struct conf_label {
+	char			ifname[IFNAMSIZ];
+	char			label[CONF_LABEL_LEN];
+};
+
+struct conf_web {
+	int			enabled;	/* listenAddr given, non-empty */
+	struct sockaddr_storage	listen;
+	char			username[CONF_CRED_LEN];
+	char			password[CONF_CRED_LEN];
+};
+
+/*
+ * One role's configuration, flat and bounded so that it can be copied and
+ * compared as a whole.  Addresses are numeric; port 0 is never valid.
+ */
+struct config {
+	enum eg_role		role;
+	char			description[CONF_DESCR_LEN];
+	struct sockaddr_storage	listen;		/* listenAddr */
+	struct sockaddr_storage	dst;		/* dstAddr */
+	uint32_t		write_timeout;	/* ms, accepted for Go engarde */
+	uint32_t		client_timeout;	/* s, server */
+
+	char			excluded[CONF_MAX_IFS][IFNAMSIZ];
+	int			nexcluded;
+	struct conf_label	labels[CONF_MAX_IFS];
+	int			nlabels;
+	struct conf_override	overrides[CONF_MAX_IFS];
+	int			noverrides;
+
+	struct conf_web		web;
+
+	/* Our own keys. */
+	char			user[64];
+	char			chroot[256];
+	char			csock[108];	/* sun_path */
+	uint32_t		sockbuf;	/* bytes, rcv and snd */
+};
+
+/* Messages between parent and engine. */
+enum imsg_type {
+	IMSG_NONE = 0,
+	IMSG_RECONF_CONF = 1,	/* parent: struct eng_conf */
+	IMSG_RECONF_IFACE,	/* parent: struct eng_ifconf */
+	IMSG_RECONF_END,	/* parent: swap in what came */
+	IMSG_SOCKET_LISTEN,	/* parent: fd, the listen socket */
+	IMSG_SOCKET_WG,		/* parent: fd, server socket to WireGuard */
+	IMSG_LINK_STATE,	/* parent: struct link_state, fd if usable */
+	IMSG_PEER_SOCKET_REQ,	/* engine: struct peer_sock */
+	IMSG_PEER_SOCKET,	/* parent: struct peer_sock, fd or not */
+	IMSG_CONTROL_FD,	/* parent: struct ctl_sock, listening fd */
+	IMSG_CTL_RELOAD,	/* engine: a control client asks, peerid */
+	IMSG_CTL_RELOAD_RESULT,	/* parent: struct reload_result */
+	IMSG_CTL_LOG_VERBOSE,	/* engine: int, new verbosity */
+	IMSG_MAX
+};
+
+/* What the engine needs of the configuration. */
+struct eng_conf {
+	uint32_t		role;
+	uint32_t		client_timeout;
+	uint32_t		verbose;
+	uint32_t		pad;
+	struct sockaddr_storage	listen;
+	struct sockaddr_storage	dst;
+	char			description[CONF_DESCR_LEN];
+};
+
+/* One interface named in the configuration. */
+struct eng_ifconf {
+	char			ifname[IFNAMSIZ];
+	char			label[CONF_LABEL_LEN];
+	uint32_t		excluded;
+	uint32_t		pad;
+};
+
+enum link_status {
+	LINK_ACTIVE = 0,	/* socket attached */
+	LINK_DOWN,		/* not up or no carrier */
+	LINK_NOADDR,		/* no usable address of the family */
+	LINK_NOSOCK,		/* the socket could not be opened */
+	LINK_SELF,		/* a WireGuard or loopback interface */
+	LINK_GONE,		/* removed from the system */
+	LINK_STATUS_MAX
+};
+
+struct link_state {
+	char			ifname[IFNAMSIZ];
+	uint32_t		ifindex;
+	uint32_t		status;		/* enum link_status */
+	struct sockaddr_storage	local;
+	struct sockaddr_storage	dst;
+};
+
+/* Server: a socket of our own for one client address. */
+struct peer_sock {
+	struct sockaddr_storage	peer;
+	struct sockaddr_storage	local;
+	int32_t			error;		/* errno, or 0 with a fd */
+	uint32_t		pad;
+};
+
+/* config.c */
+void	 config_defaults(struct config *, enum eg_role);
+int	 config_parse(const char *, enum eg_role, struct config *, char *,
+	    size_t);
+const struct sockaddr_storage *config_dst_for(const struct config *,
+	    const char *);
+const char *config_label_for(const struct config *, const char *);
+int	 config_excluded(const struct config *, const char *);
+
+/* printconf.c */
+void	 print_config(const struct config *);
+
+#endif /* ENGARDED_H */

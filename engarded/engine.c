@@ -1,0 +1,684 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* The unprivileged engine: moves every packet over every usable path. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "ipcev.h"
+#include "util.h"
+#include "engarded.h"
+#include "engine.h"
+#include "proc.h"
+#include "sandbox.h"
+
+#define BATCH		64	/* datagrams per system call */
+#define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
+#define PEER_RETRY	5	/* seconds between socket requests */
+
+/* Totals of the WireGuard-facing side and of what was refused. */
+struct engine_stats {
+	struct counters	wg;		/* in: from WireGuard; out: to it */
+	uint64_t	oversized;
+	uint64_t	empty;
+	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
+	uint64_t	no_path;	/* client: no usable path */
+	uint64_t	peer_limit;	/* server: table full */
+};
+
+static void	engine_dispatch_parent(int, short, void *);
+static void	engine_reconf_end(void);
+static void	engine_path_apply_conf(struct path *);
+static void	engine_link_state(struct ipc_msg *);
+static void	engine_peer_socket(struct ipc_msg *);
+static void	engine_set_listen(int);
+static void	engine_set_wg(int);
+static int	engine_recv(int, int, int);
+static int	engine_filter(int);
+static void	engine_send(int, int, const struct sockaddr_storage *,
+		    struct counters *, int *);
+static void	engine_client_wg_read(int, short, void *);
+static void	engine_client_path_read(int, short, void *);
+static void	engine_server_listen_read(int, short, void *);
+static void	engine_server_peer_read(int, short, void *);
+static void	engine_server_wg_read(int, short, void *);
+static struct peer *engine_peer_get(const struct sockaddr_storage *,
+		    const struct msghdr *);
+static void	engine_peer_request(struct peer *);
+static void	engine_timer(int, short, void *);
+static long	engine_age(const struct timespec *);
+
+static struct event_base	*base;
+static struct ipcev		 iev_parent;
+static struct event		 ev_listen, ev_wg, ev_timer;
+static int			 listen_fd = -1, wg_fd = -1;
+static struct eng_conf		 ec, nec;
+static struct eng_ifconf	 ifconf[2 * CONF_MAX_IFS], nifconf[2 * CONF_MAX_IFS];
+static int			 nifc, nnifc, reconf_pending;
+static struct path_list		 paths = TAILQ_HEAD_INITIALIZER(paths);
+static struct peer_tree		 peers = RB_INITIALIZER(&peers);
+static int			 npeers;
+static struct sockaddr_storage	 wg_peer;	/* client: WireGuard's address */
+static struct engine_stats	 stats;
+static struct timespec		 now;
+
+/* Packet buffers: received once, sent from where they lie. */
+static unsigned char		 pkt[BATCH][PKT_MAX];
+static struct mmsghdr		 rmsg[BATCH], smsg[BATCH];
+static struct iovec		 riov[BATCH], siov[BATCH];
+static struct sockaddr_storage	 rname[BATCH];
+static union {
+	struct cmsghdr	hdr;
+	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
+}				 rctl[BATCH];
+static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
+
+void
+engine_main(int debug, int verbose, const char *user, const char *root,
+    int seccomp_log)
+{
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("engine");
+
+	signal(SIGINT, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+
+	/* Everything that needs a file or a new descriptor comes first. */
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	if (fcntl(PARENT_FD, F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	sandbox_drop(user, root, "engine");
+	sandbox_seccomp(SANDBOX_ENGINE, seccomp_log);
+
+	ipcev_init(&iev_parent, base, PARENT_FD, engine_dispatch_parent,
+	    NULL);
+	ipcev_add(&iev_parent);
+	event_assign(&ev_timer, base, -1, EV_PERSIST, engine_timer, NULL);
+	{
+		struct timeval	tv = { 1, 0 };
+
+		event_add(&ev_timer, &tv);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+
+	event_base_dispatch(base);
+	exit(0);
+}
+
+static void
+engine_dispatch_parent(int fd, short event, void *arg)
+{
+	struct ipc_msg	msg;
+	int		n;
+
+	(void)fd;
+	(void)arg;
+	if ((n = ipcev_io(&iev_parent, event)) == -1)
+		fatal("parent pipe");
+	if (n == 0)
+		/* The parent is gone: so are we. */
+		exit(0);
+
+	for (;;) {
+		if ((n = ipc_get(&iev_parent.ibuf, &msg)) == -1)
+			fatal("parent pipe: bad message");
+		if (n == 0)
+			break;
+		switch (msg.hdr.type) {
+		case IMSG_RECONF_CONF:
+			if (ipc_data(&msg, &nec, sizeof(nec)) == -1)
+				fatalx("bad IMSG_RECONF_CONF");
+			nec.description[sizeof(nec.description) - 1] = '\0';
+			nnifc = 0;
+			reconf_pending = 1;
+			break;
+		case IMSG_RECONF_IFACE:
+			if (!reconf_pending || nnifc >= 2 * CONF_MAX_IFS ||
+			    ipc_data(&msg, &nifconf[nnifc],
+			    sizeof(nifconf[0])) == -1)
+				fatalx("bad IMSG_RECONF_IFACE");
+			nifconf[nnifc].ifname[IFNAMSIZ - 1] = '\0';
+			nifconf[nnifc].label[CONF_LABEL_LEN - 1] = '\0';
+			nnifc++;
+			break;
+		case IMSG_RECONF_END:
+			if (!reconf_pending || msg.datalen != 0)
+				fatalx("bad IMSG_RECONF_END");
+			engine_reconf_end();
+			break;
+		case IMSG_SOCKET_LISTEN:
+			if (msg.fd == -1 || msg.datalen != 0)
+				fatalx("bad IMSG_SOCKET_LISTEN");
+			engine_set_listen(msg.fd);
+			msg.fd = -1;
+			break;
+		case IMSG_SOCKET_WG:
+			if (msg.fd == -1 || msg.datalen != 0 ||
+			    ec.role != ROLE_SERVER)
+				fatalx("bad IMSG_SOCKET_WG");
+			engine_set_wg(msg.fd);
+			msg.fd = -1;
+			break;
+		case IMSG_LINK_STATE:
+			engine_link_state(&msg);
+			msg.fd = -1;
+			break;
+		case IMSG_PEER_SOCKET:
+			engine_peer_socket(&msg);
+			msg.fd = -1;
+			break;
+		default:
+			fatalx("parent pipe: unexpected message %u",
+			    msg.hdr.type);
+		}
+		if (msg.fd != -1)
+			close(msg.fd);
+	}
+	ipcev_add(&iev_parent);
+}
+
+/* The whole new configuration arrived: swap it in. */
+static void
+engine_reconf_end(void)
+{
+	struct path	*p;
+
+	if (ec.role != ROLE_NONE && nec.role != ec.role)
+		fatalx("role changed under a running engine");
+	ec = nec;
+	memcpy(ifconf, nifconf, sizeof(ifconf));
+	nifc = nnifc;
+	reconf_pending = 0;
+	log_setverbose(ec.verbose);
+	TAILQ_FOREACH(p, &paths, entry)
+		engine_path_apply_conf(p);
+}
+
+static void
+engine_path_apply_conf(struct path *p)
+{
+	int	i;
+
+	p->conf_excluded = 0;
+	p->label[0] = '\0';
+	for (i = 0; i < nifc; i++) {
+		if (strcmp(ifconf[i].ifname, p->ifname) != 0)
+			continue;
+		p->conf_excluded = ifconf[i].excluded != 0;
+		strlcpy(p->label, ifconf[i].label, sizeof(p->label));
+	}
+}
+
+static void
+engine_link_state(struct ipc_msg *msg)
+{
+	struct link_state	 ls;
+	struct path		*p;
+
+	if (ec.role != ROLE_CLIENT || ipc_data(msg, &ls, sizeof(ls)) == -1 ||
+	    ls.status >= LINK_STATUS_MAX ||
+	    (ls.status == LINK_ACTIVE) != (msg->fd != -1))
+		fatalx("bad IMSG_LINK_STATE");
+	ls.ifname[IFNAMSIZ - 1] = '\0';
+
+	if (ls.status == LINK_GONE) {
+		if ((p = path_find(&paths, ls.ifname)) != NULL) {
+			path_close(p);
+			TAILQ_REMOVE(&paths, p, entry);
+			free(p);
+		}
+		return;
+	}
+	p = path_get(&paths, ls.ifname);
+	path_close(p);
+	p->ifindex = ls.ifindex;
+	p->status = ls.status;
+	p->local = ls.local;
+	p->dst = ls.dst;
+	engine_path_apply_conf(p);
+	if (msg->fd != -1) {
+		p->fd = msg->fd;
+		event_assign(&p->ev, base, p->fd, EV_READ | EV_PERSIST,
+		    engine_client_path_read, p);
+		event_add(&p->ev, NULL);
+	}
+}
+
+static void
+engine_set_listen(int fd)
+{
+	if (listen_fd != -1) {
+		event_del(&ev_listen);
+		close(listen_fd);
+	}
+	listen_fd = fd;
+	event_assign(&ev_listen, base, fd, EV_READ | EV_PERSIST,
+	    ec.role == ROLE_CLIENT ? engine_client_wg_read :
+	    engine_server_listen_read, NULL);
+	event_add(&ev_listen, NULL);
+}
+
+static void
+engine_set_wg(int fd)
+{
+	if (wg_fd != -1) {
+		event_del(&ev_wg);
+		close(wg_fd);
+	}
+	wg_fd = fd;
+	event_assign(&ev_wg, base, fd, EV_READ | EV_PERSIST,
+	    engine_server_wg_read, NULL);
+	event_add(&ev_wg, NULL);
+}
+
+/*
+ * One batch from fd into the packet buffers.  Returns the number of
+ * datagrams, 0 when there was nothing or only an error to skip.
+ */
+static int
+engine_recv(int fd, int names, int ctl)
+{
+	int	i, n;
+
+	for (i = 0; i < BATCH; i++) {
+		riov[i].iov_base = pkt[i];
+		riov[i].iov_len = PKT_MAX;
+		memset(&rmsg[i].msg_hdr, 0, sizeof(rmsg[i].msg_hdr));
+		rmsg[i].msg_hdr.msg_iov = &riov[i];
+		rmsg[i].msg_hdr.msg_iovlen = 1;
+		if (names) {
+			rmsg[i].msg_hdr.msg_name = &rname[i];
+			rmsg[i].msg_hdr.msg_namelen = sizeof(rname[i]);
+		}
+		if (ctl) {
+			rmsg[i].msg_hdr.msg_control = rctl[i].buf;
+			rmsg[i].msg_hdr.msg_controllen = sizeof(rctl[i].buf);
+		}
+	}
+	n = recvmmsg(fd, rmsg, BATCH, MSG_DONTWAIT, NULL);
+	if (n == -1) {
+		/* ICMP errors of earlier sends surface here: not ours. */
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNREFUSED)
+			log_debug("recvmmsg: %s", strerror(errno));
+		return (0);
+	}
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return (n);
+}
+
+/*
+ * Line up the good datagrams of a batch for sending, dropping cut and
+ * empty ones.  Returns how many there are.
+ */
+static int
+engine_filter(int n)
+{
+	int	i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (rmsg[i].msg_hdr.msg_flags & MSG_TRUNC) {
+			stats.oversized++;
+			continue;
+		}
+		if (rmsg[i].msg_len == 0) {
+			stats.empty++;
+			continue;
+		}
+		siov[k].iov_base = pkt[i];
+		siov[k].iov_len = rmsg[i].msg_len;
+		sidx[k] = i;
+		k++;
+	}
+	return (k);
+}
+
+/*
+ * Send the lined-up batch on fd, never waiting: what the socket does not
+ * take now is counted as dropped on this path alone.
+ */
+static void
+engine_send(int fd, int k, const struct sockaddr_storage *to,
+    struct counters *c, int *last_errno)
+{
+	int	i, r, off = 0, retried = 0;
+
+	for (i = 0; i < k; i++) {
+		memset(&smsg[i].msg_hdr, 0, sizeof(smsg[i].msg_hdr));
+		smsg[i].msg_hdr.msg_iov = &siov[i];
+		smsg[i].msg_hdr.msg_iovlen = 1;
+		if (to != NULL) {
+			smsg[i].msg_hdr.msg_name = (void *)to;
+			smsg[i].msg_hdr.msg_namelen = addr_len(to);
+		}
+	}
+	while (off < k) {
+		r = sendmmsg(fd, &smsg[off], k - off, MSG_DONTWAIT);
+		if (r > 0) {
+			for (i = off; i < off + r; i++)
+				c->bytes_out += siov[i].iov_len;
+			c->pkts_out += r;
+			off += r;
+			continue;
+		}
+		if (r == -1 && errno == EINTR)
+			continue;
+		/* A pending ICMP error is reported once, then cleared. */
+		if (r == -1 && !retried && (errno == ECONNREFUSED ||
+		    errno == EHOSTUNREACH || errno == ENETUNREACH)) {
+			retried = 1;
+			continue;
+		}
+		if (last_errno != NULL)
+			*last_errno = errno;
+		c->drops_out += k - off;
+		break;
+	}
+}
+
+/* Client: WireGuard sent; a copy goes out on every path. */
+static void
+engine_client_wg_read(int fd, short event, void *arg)
+{
+	struct path	*p;
+	int		 i, n, k, sent = 0;
+
+	(void)event;
+	(void)arg;
+	if ((n = engine_recv(fd, 1, 0)) == 0)
+		return;
+	k = engine_filter(n);
+	if (k == 0)
+		return;
+	for (i = 0; i < k; i++)
+		stats.wg.bytes_in += siov[i].iov_len;
+	stats.wg.pkts_in += k;
+
+	/* Replies go where WireGuard last sent from. */
+	i = sidx[k - 1];
+	if (addr_cmp(&wg_peer, &rname[i]) != 0) {
+		char	a[ADDR_STRLEN];
+
+		wg_peer = rname[i];
+		log_info("WireGuard is at %s",
+		    addr_fmt(&wg_peer, a, sizeof(a)));
+	}
+
+	TAILQ_FOREACH(p, &paths, entry) {
+		if (!path_sending(p))
+			continue;
+		engine_send(p->fd, k, NULL, &p->c, &p->last_errno);
+		sent = 1;
+	}
+	if (!sent)
+		stats.no_path += k;
+}
+
+/* Client: the server sent on one path; WireGuard gets it. */
+static void
+engine_client_path_read(int fd, short event, void *arg)
+{
+	struct path	*p = arg;
+	int		 i, n, k;
+
+	(void)event;
+	if ((n = engine_recv(fd, 0, 0)) == 0)
+		return;
+	k = engine_filter(n);
+	if (k == 0)
+		return;
+	for (i = 0; i < k; i++)
+		p->c.bytes_in += siov[i].iov_len;
+	p->c.pkts_in += k;
+	p->last_rx = now;
+
+	if (wg_peer.ss_family == AF_UNSPEC) {
+		stats.no_wg_peer += k;
+		return;
+	}
+	engine_send(listen_fd, k, &wg_peer, &stats.wg, NULL);
+}
+
+/* The local address a datagram was sent to, from its packet info. */
+static void
+engine_pktinfo(const struct msghdr *mh, struct sockaddr_storage *local)
+{
+	struct cmsghdr		*cm;
+	struct in_pktinfo	 pi;
+	struct in6_pktinfo	 pi6;
+
+	memset(local, 0, sizeof(*local));
+	for (cm = CMSG_FIRSTHDR((struct msghdr *)mh); cm != NULL;
+	    cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP &&
+		    cm->cmsg_type == IP_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			local->ss_family = AF_INET;
+			((struct sockaddr_in *)local)->sin_addr =
+			    pi.ipi_addr;
+		} else if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_PKTINFO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(pi6))) {
+			memcpy(&pi6, CMSG_DATA(cm), sizeof(pi6));
+			local->ss_family = AF_INET6;
+			((struct sockaddr_in6 *)local)->sin6_addr =
+			    pi6.ipi6_addr;
+		}
+	}
+}
+
+/* Server: the peer of that address, made and given a socket when new. */
+static struct peer *
+engine_peer_get(const struct sockaddr_storage *ss, const struct msghdr *mh)
+{
+	struct peer	*pr;
+	char		 a[ADDR_STRLEN];
+
+	if ((pr = peer_find(&peers, ss)) != NULL)
+		return (pr);
+	if (npeers >= PEERS_MAX) {
+		stats.peer_limit++;
+		return (NULL);
+	}
+	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
+		log_warn("peer");
+		return (NULL);
+	}
+	pr->addr = *ss;
+	pr->fd = -1;
+	pr->first_seen = now;
+	engine_pktinfo(mh, &pr->local);
+	RB_INSERT(peer_tree, &peers, pr);
+	npeers++;
+	log_info("new client %s", addr_fmt(ss, a, sizeof(a)));
+	engine_peer_request(pr);
+	return (pr);
+}
+
+static void
+engine_peer_request(struct peer *pr)
+{
+	struct peer_sock	ps;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.peer = pr->addr;
+	ps.local = pr->local;
+	pr->requested = now.tv_sec ? now.tv_sec : 1;
+	if (ipcev_compose(&iev_parent, IMSG_PEER_SOCKET_REQ, 0, -1, &ps,
+	    sizeof(ps)) == -1)
+		fatal("compose");
+}
+
+static void
+engine_peer_socket(struct ipc_msg *msg)
+{
+	struct peer_sock	 ps;
+	struct peer		*pr;
+	char			 a[ADDR_STRLEN];
+
+	if (ec.role != ROLE_SERVER || ipc_data(msg, &ps, sizeof(ps)) == -1 ||
+	    (ps.error == 0) != (msg->fd != -1))
+		fatalx("bad IMSG_PEER_SOCKET");
+	if ((pr = peer_find(&peers, &ps.peer)) == NULL || pr->fd != -1) {
+		/* Expired meanwhile, or answered twice. */
+		if (msg->fd != -1)
+			close(msg->fd);
+		return;
+	}
+	if (msg->fd == -1) {
+		log_warnx("client %s: no socket of its own: %s",
+		    addr_fmt(&ps.peer, a, sizeof(a)), strerror(ps.error));
+		return;
+	}
+	pr->fd = msg->fd;
+	event_assign(&pr->ev, base, pr->fd, EV_READ | EV_PERSIST,
+	    engine_server_peer_read, pr);
+	event_add(&pr->ev, NULL);
+}
+
+/* Server: from a client address the listen socket still receives for. */
+static void
+engine_server_listen_read(int fd, short event, void *arg)
+{
+	struct peer	*pr, *last = NULL;
+	int		 i, n, k, j;
+
+	(void)event;
+	(void)arg;
+	if ((n = engine_recv(fd, 1, 1)) == 0)
+		return;
+	k = engine_filter(n);
+	for (i = j = 0; i < k; i++) {
+		int	m = sidx[i];
+
+		if (last != NULL && addr_cmp(&last->addr, &rname[m]) == 0)
+			pr = last;
+		else if ((pr = engine_peer_get(&rname[m],
+		    &rmsg[m].msg_hdr)) == NULL)
+			continue;
+		last = pr;
+		pr->c.pkts_in++;
+		pr->c.bytes_in += siov[i].iov_len;
+		pr->last_rx = now;
+		siov[j] = siov[i];
+		sidx[j++] = m;
+	}
+	if (j > 0)
+		engine_send(wg_fd, j, NULL, &stats.wg, NULL);
+}
+
+/* Server: from a client address on its own socket. */
+static void
+engine_server_peer_read(int fd, short event, void *arg)
+{
+	struct peer	*pr = arg;
+	int		 i, n, k;
+
+	(void)event;
+	if ((n = engine_recv(fd, 0, 0)) == 0)
+		return;
+	if ((k = engine_filter(n)) == 0)
+		return;
+	for (i = 0; i < k; i++)
+		pr->c.bytes_in += siov[i].iov_len;
+	pr->c.pkts_in += k;
+	pr->last_rx = now;
+	engine_send(wg_fd, k, NULL, &stats.wg, NULL);
+}
+
+/* Server: WireGuard sent; every live client address gets a copy. */
+static void
+engine_server_wg_read(int fd, short event, void *arg)
+{
+	struct peer	*pr;
+	int		 i, n, k;
+
+	(void)event;
+	(void)arg;
+	if ((n = engine_recv(fd, 0, 0)) == 0)
+		return;
+	if ((k = engine_filter(n)) == 0)
+		return;
+	for (i = 0; i < k; i++)
+		stats.wg.bytes_in += siov[i].iov_len;
+	stats.wg.pkts_in += k;
+
+	RB_FOREACH(pr, peer_tree, &peers) {
+		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout)
+			continue;
+		if (pr->fd != -1)
+			engine_send(pr->fd, k, NULL, &pr->c,
+			    &pr->last_errno);
+		else
+			engine_send(listen_fd, k, &pr->addr, &pr->c,
+			    &pr->last_errno);
+	}
+}
+
+/* Whole seconds since ts on the monotonic clock. */
+static long
+engine_age(const struct timespec *ts)
+{
+	return (now.tv_sec - ts->tv_sec);
+}
+
+/* Once a second: expire quiet clients, retry their sockets. */
+static void
+engine_timer(int fd, short event, void *arg)
+{
+	struct peer	*pr, *npr;
+	char		 a[ADDR_STRLEN];
+
+	(void)fd;
+	(void)event;
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (ec.role != ROLE_SERVER)
+		return;
+	RB_FOREACH_SAFE(pr, peer_tree, &peers, npr) {
+		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout) {
+			log_info("client %s timed out",
+			    addr_fmt(&pr->addr, a, sizeof(a)));
+			peer_close(pr);
+			RB_REMOVE(peer_tree, &peers, pr);
+			npeers--;
+			free(pr);
+			continue;
+		}
+		if (pr->fd == -1 && now.tv_sec - pr->requested >= PEER_RETRY)
+			engine_peer_request(pr);
+	}
+}

@@ -1,0 +1,133 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* Per-path (client) and per-peer (server) state of the engine. */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/tree.h>
+
+#include <event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+#include "engine.h"
+
+RB_GENERATE(peer_tree, peer, entry, peer_cmp);
+
+struct path *
+path_find(struct path_list *paths, const char *ifname)
+{
+	struct path	*p;
+
+	TAILQ_FOREACH(p, paths, entry)
+		if (strcmp(p->ifname, ifname) == 0)
+			return (p);
+	return (NULL);
+}
+
+/* The path of that name, made when new. */
+struct path *
+path_get(struct path_list *paths, const char *ifname)
+{
+	struct path	*p;
+
+	if ((p = path_find(paths, ifname)) != NULL)
+		return (p);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		fatal(NULL);
+	strlcpy(p->ifname, ifname, sizeof(p->ifname));
+	p->fd = -1;
+	p->status = LINK_GONE;
+	TAILQ_INSERT_TAIL(paths, p, entry);
+	return (p);
+}
+
+void
+path_close(struct path *p)
+{
+	if (p->fd == -1)
+		return;
+	event_del(&p->ev);
+	close(p->fd);
+	p->fd = -1;
+}
+
+/* Excluded by the file, unless swapped at run time, and the other way. */
+int
+path_excluded(const struct path *p)
+{
+	return (p->conf_excluded != p->swapped);
+}
+
+int
+path_sending(const struct path *p)
+{
+	return (p->fd != -1 && !path_excluded(p));
+}
+
+const char *
+path_status_str(const struct path *p)
+{
+	if (path_excluded(p))
+		return ("excluded");
+	switch (p->status) {
+	case LINK_ACTIVE:
+		return (p->fd != -1 ? "active" : "idle");
+	case LINK_DOWN:
+		return ("down");
+	case LINK_NOADDR:
+		return ("no address");
+	case LINK_NOSOCK:
+		return ("no socket");
+	case LINK_SELF:
+		return ("not a path");
+	case LINK_GONE:
+		return ("absent");
+	default:
+		return ("unknown");
+	}
+}
+
+int
+peer_cmp(struct peer *a, struct peer *b)
+{
+	return (addr_cmp(&a->addr, &b->addr));
+}
+
+struct peer *
+peer_find(struct peer_tree *peers, const struct sockaddr_storage *ss)
+{
+	struct peer	key;
+
+	key.addr = *ss;
+	return (RB_FIND(peer_tree, peers, &key));
+}
+
+void
+peer_close(struct peer *pr)
+{
+	if (pr->fd == -1)
+		return;
+	event_del(&pr->ev);
+	close(pr->fd);
+	pr->fd = -1;
+}
