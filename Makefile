@@ -27,7 +27,7 @@ LDLIBS +=	$(PKG_LIBS)
 COMMON_SRCS =	common/log.c common/ipc.c common/ipcev.c common/util.c
 ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
 		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
-		engarded/engine.c engarded/path.c
+		engarded/engine.c engarded/path.c engarded/control.c
 ENGARDECTL_SRCS = engardectl/engardectl.c
 
 ENGARDED_OBJS =	$(ENGARDED_SRCS:.c=.o) $(COMMON_SRCS:.c=.o)
@@ -82,11 +82,17 @@ deps:
 		    apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-check: deps
+# The unprivileged user of the children and their empty chroot.
+sysprep:
+	@getent passwd _engarde >/dev/null || \
+	    useradd -r -d /var/empty -s /usr/sbin/nologin -U _engarde
+	@install -d -m 755 $(DESTDIR)/var/empty
+
+check: deps sysprep
 	$(MAKE) all unit
 	sh regress/run.sh
 
-demo: deps
+demo: deps sysprep
 	$(MAKE) all
 	sh regress/netns/demo.sh
 
@@ -102,11 +108,10 @@ install: all
 	install -m 644 man/engarded.yml.5 $(DESTDIR)$(MANDIR)/man5
 	[ -e $(DESTDIR)$(SYSCONFDIR)/engarded.yml ] || install -m 600 \
 	    etc/engarded.yml $(DESTDIR)$(SYSCONFDIR)/engarded.yml
-	if [ -z "$(DESTDIR)" ] && ! getent passwd _engarde >/dev/null; then \
-		useradd -r -d /var/empty -s /usr/sbin/nologin -U _engarde; \
-	fi
+	if [ -z "$(DESTDIR)" ]; then $(MAKE) sysprep; fi
 
 clean:
 	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san)
+	rm -rf regress/out
 
-.PHONY: all unit deps check demo lint-man install clean
+.PHONY: all unit deps sysprep check demo lint-man install clean

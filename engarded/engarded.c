@@ -21,6 +21,7 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -29,6 +30,7 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -61,12 +63,19 @@ static int	parent_open_udp(const struct sockaddr_storage *, const char *,
 static void	parent_open_listen(void);
 static void	parent_open_wg(void);
 static void	parent_peer_socket(struct ipc_msg *);
-static void	parent_reload(void);
+static void	parent_reload(uint32_t, int);
+static int	parent_control_open(const char *, mode_t, gid_t);
+static void	parent_control_init(void);
+static void	parent_control_path_ro(const char *, char *, size_t);
 static int	parent_conf_fixed_changed(const struct config *,
 		    const struct config *);
 
 static struct config	 conf;
 static const char	*conffile = ENGARDED_CONF;
+static char		 confpath[PATH_MAX];
+static const char	*csock_arg;
+static char		 csock_ro[sizeof(conf.csock) + 8];
+static int		 csock_made, csock_ro_made;
 static enum eg_role	 cmdrole = ROLE_NONE;
 static struct event_base *base;
 static struct ipcev	 iev_engine;
@@ -79,8 +88,8 @@ usage(void)
 {
 	extern char	*__progname;
 
-	fprintf(stderr, "usage: %s [-dnv] [-f file] [-r client | server]\n",
-	    __progname);
+	fprintf(stderr, "usage: %s [-dnv] [-f file] [-r client | server] "
+	    "[-s socket]\n", __progname);
 	exit(1);
 }
 
@@ -96,7 +105,7 @@ main(int argc, char *argv[], char *envp[])
 	setproctitle_init(argc, argv, envp);
 	log_init(1, LOG_DAEMON);
 
-	while ((ch = getopt(argc, argv, "C:df:nr:SU:vX:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:df:nr:Ss:U:vX:")) != -1) {
 		switch (ch) {
 		case 'C':
 			root = optarg;
@@ -120,6 +129,9 @@ main(int argc, char *argv[], char *envp[])
 			break;
 		case 'S':
 			seccomp_log = 1;
+			break;
+		case 's':
+			csock_arg = optarg;
 			break;
 		case 'U':
 			user = optarg;
@@ -151,6 +163,13 @@ main(int argc, char *argv[], char *envp[])
 			exit(1);
 		errx(1, "%s: configuration not loaded", conffile);
 	}
+	if (csock_arg != NULL && strlcpy(conf.csock, csock_arg,
+	    sizeof(conf.csock)) >= sizeof(conf.csock))
+		errx(1, "%s: control socket path too long", csock_arg);
+	/* The daemon changes to /: reloads need the full path. */
+	if (realpath(conffile, confpath) == NULL)
+		err(1, "%s", conffile);
+	conffile = confpath;
 	if (noaction) {
 		if (verbose)
 			print_config(&conf);
@@ -207,6 +226,7 @@ main(int argc, char *argv[], char *envp[])
 	ipcev_add(&iev_engine);
 
 	parent_send_conf();
+	parent_control_init();
 	parent_open_listen();
 	if (conf.role == ROLE_SERVER)
 		parent_open_wg();
@@ -235,7 +255,7 @@ parent_sig(int sig, short event, void *arg)
 		break;
 	case SIGHUP:
 		log_info("received SIGHUP, reloading %s", conffile);
-		parent_reload();
+		parent_reload(0, 0);
 		break;
 	case SIGCHLD:
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -260,6 +280,10 @@ parent_shutdown(int code)
 {
 	proc_stop(engine_pid);
 	engine_pid = 0;
+	if (csock_made)
+		unlink(conf.csock);
+	if (csock_ro_made)
+		unlink(csock_ro);
 	log_info("terminating");
 	exit(code);
 }
@@ -287,6 +311,22 @@ parent_dispatch_engine(int fd, short event, void *arg)
 		case IMSG_PEER_SOCKET_REQ:
 			parent_peer_socket(&msg);
 			break;
+		case IMSG_RELOAD:
+			if (msg.datalen != 0)
+				fatalx("engine pipe: bad IMSG_RELOAD");
+			log_info("reloading %s on request", conffile);
+			parent_reload(msg.hdr.peerid, 1);
+			break;
+		case IMSG_LOG_VERBOSE: {
+			int	v;
+
+			if (ipc_data(&msg, &v, sizeof(v)) == -1 || v < 0 ||
+			    v > 3)
+				fatalx("engine pipe: bad IMSG_LOG_VERBOSE");
+			log_setverbose(v);
+			log_info("log level %s", v ? "verbose" : "brief");
+			break;
+		}
 		default:
 			fatalx("engine pipe: unexpected message %u",
 			    msg.hdr.type);
@@ -506,14 +546,14 @@ parent_links_update(void *arg)
 	}
 
 	TAILQ_FOREACH(ifp, ifl, entry) {
-		if (ifp->name[0] == '\0')
+		/* Loopback never reaches the far side: not worth a line. */
+		if (ifp->name[0] == '\0' || (ifp->flags & IFF_LOOPBACK))
 			continue;
 		memset(&st, 0, sizeof(st));
 		strlcpy(st.ifname, ifp->name, sizeof(st.ifname));
 		st.ifindex = ifp->index;
 		st.dst = *config_dst_for(&conf, ifp->name);
-		if ((ifp->flags & IFF_LOOPBACK) ||
-		    strcmp(ifp->kind, "wireguard") == 0)
+		if (strcmp(ifp->kind, "wireguard") == 0)
 			st.status = LINK_SELF;
 		else if ((ifp->flags & (IFF_UP | IFF_RUNNING)) !=
 		    (IFF_UP | IFF_RUNNING))
@@ -573,21 +613,34 @@ parent_conf_fixed_changed(const struct config *o, const struct config *n)
 	    o->sockbuf != n->sockbuf);
 }
 
+/*
+ * Parse the file anew; only a file without errors replaces the running
+ * configuration.  With reply, the engine gets the outcome for connection id.
+ */
 static void
-parent_reload(void)
+parent_reload(uint32_t id, int reply)
 {
-	struct config	nconf;
-	int		wg_changed;
+	struct config		nconf;
+	struct reload_result	rr;
+	int			wg_changed;
 
-	if (config_parse(conffile, conf.role, &nconf, NULL, 0) != 0) {
+	memset(&rr, 0, sizeof(rr));
+	if (config_parse(conffile, conf.role, &nconf, rr.text,
+	    sizeof(rr.text)) != 0) {
 		log_warnx("%s: reload failed, keeping the running "
 		    "configuration", conffile);
-		return;
+		strlcat(rr.text, "reload failed, keeping the running "
+		    "configuration", sizeof(rr.text));
+		goto done;
 	}
-	if (parent_conf_fixed_changed(&conf, &nconf))
+	if (parent_conf_fixed_changed(&conf, &nconf)) {
 		log_warnx("%s: role, listenAddr, user, chroot, "
 		    "controlSocket or socketBuffer changed: restart engarded "
 		    "to apply them", conffile);
+		strlcat(rr.text, "role, listenAddr, user, chroot, "
+		    "controlSocket or socketBuffer changed: restart engarded "
+		    "to apply them\n", sizeof(rr.text));
+	}
 	nconf.role = conf.role;
 	nconf.listen = conf.listen;
 	strlcpy(nconf.user, conf.user, sizeof(nconf.user));
@@ -602,4 +655,88 @@ parent_reload(void)
 		parent_open_wg();
 	parent_links_update(NULL);
 	log_info("configuration reloaded");
+	strlcat(rr.text, "configuration reloaded", sizeof(rr.text));
+	rr.ok = 1;
+ done:
+	if (reply && ipcev_compose(&iev_engine, IMSG_RELOAD_RESULT, id, -1,
+	    &rr, sizeof(rr)) == -1)
+		fatal("compose");
+}
+
+/* The read-only socket: "x.sock" gives "x.ro.sock", anything else "x.ro". */
+static void
+parent_control_path_ro(const char *path, char *buf, size_t len)
+{
+	size_t	n = strlen(path);
+
+	if (n > 5 && strcmp(path + n - 5, ".sock") == 0)
+		snprintf(buf, len, "%.*s.ro.sock", (int)(n - 5), path);
+	else
+		snprintf(buf, len, "%s.ro", path);
+}
+
+static int
+parent_control_open(const char *path, mode_t mode, gid_t gid)
+{
+	struct sockaddr_un	sun;
+	mode_t			old;
+	int			fd, probe;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		fatalx("control socket %s: path too long", path);
+
+	/* A socket that answers belongs to a running daemon: leave it. */
+	if ((probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("socket");
+	if (connect(probe, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		fatalx("control socket %s in use: is another engarded "
+		    "running?", path);
+	close(probe);
+	if (unlink(path) == -1 && errno != ENOENT)
+		fatal("unlink %s", path);
+
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("socket");
+	old = umask(S_IXUSR | S_IXGRP | S_IRWXO);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
+		fatal("control socket %s", path);
+	umask(old);
+	if (chown(path, 0, gid) == -1 || chmod(path, mode) == -1)
+		fatal("control socket %s", path);
+	if (listen(fd, 16) == -1)
+		fatal("listen %s", path);
+	return (fd);
+}
+
+/*
+ * The control socket, for root and the daemon's group, and a read-only one
+ * that anybody may use for show commands.
+ */
+static void
+parent_control_init(void)
+{
+	struct passwd	*pw;
+	uint32_t	 ro;
+	int		 fd;
+
+	if ((pw = getpwnam(conf.user)) == NULL)
+		fatalx("unknown user %s", conf.user);
+	fd = parent_control_open(conf.csock, 0660, pw->pw_gid);
+	csock_made = 1;
+	ro = 0;
+	if (ipcev_compose(&iev_engine, IMSG_CONTROL_FD, 0, fd, &ro,
+	    sizeof(ro)) == -1)
+		fatal("compose");
+
+	parent_control_path_ro(conf.csock, csock_ro, sizeof(csock_ro));
+	fd = parent_control_open(csock_ro, 0666, pw->pw_gid);
+	csock_ro_made = 1;
+	ro = 1;
+	if (ipcev_compose(&iev_engine, IMSG_CONTROL_FD, 0, fd, &ro,
+	    sizeof(ro)) == -1)
+		fatal("compose");
 }

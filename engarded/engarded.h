@@ -102,10 +102,10 @@ enum imsg_type {
 	IMSG_LINK_STATE,	/* parent: struct link_state, fd if usable */
 	IMSG_PEER_SOCKET_REQ,	/* engine: struct peer_sock */
 	IMSG_PEER_SOCKET,	/* parent: struct peer_sock, fd or not */
-	IMSG_CONTROL_FD,	/* parent: struct ctl_sock, listening fd */
-	IMSG_CTL_RELOAD,	/* engine: a control client asks, peerid */
-	IMSG_CTL_RELOAD_RESULT,	/* parent: struct reload_result */
-	IMSG_CTL_LOG_VERBOSE,	/* engine: int, new verbosity */
+	IMSG_CONTROL_FD,	/* parent: uint32_t read-only, listening fd */
+	IMSG_RELOAD,		/* engine: for control connection peerid */
+	IMSG_RELOAD_RESULT,	/* parent: struct reload_result */
+	IMSG_LOG_VERBOSE,	/* engine: int, the new verbosity */
 	IMSG_MAX
 };
 
@@ -152,6 +152,11 @@ struct peer_sock {
 	struct sockaddr_storage	local;
 	int32_t			error;		/* errno, or 0 with a fd */
 	uint32_t		pad;
+};
+
+struct reload_result {
+	int32_t			ok;
+	char			text[4096];
 };
 
 /* config.c */

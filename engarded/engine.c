@@ -40,20 +40,12 @@
 #include "engine.h"
 #include "proc.h"
 #include "sandbox.h"
+#include "control.h"
+#include "proto.h"
 
 #define BATCH		64	/* datagrams per system call */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
 #define PEER_RETRY	5	/* seconds between socket requests */
-
-/* Totals of the WireGuard-facing side and of what was refused. */
-struct engine_stats {
-	struct counters	wg;		/* in: from WireGuard; out: to it */
-	uint64_t	oversized;
-	uint64_t	empty;
-	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
-	uint64_t	no_path;	/* client: no usable path */
-	uint64_t	peer_limit;	/* server: table full */
-};
 
 static void	engine_dispatch_parent(int, short, void *);
 static void	engine_reconf_end(void);
@@ -76,20 +68,25 @@ static struct peer *engine_peer_get(const struct sockaddr_storage *,
 static void	engine_peer_request(struct peer *);
 static void	engine_timer(int, short, void *);
 static long	engine_age(const struct timespec *);
+static int	engine_swapped(const char *);
 
 static struct event_base	*base;
 static struct ipcev		 iev_parent;
 static struct event		 ev_listen, ev_wg, ev_timer;
 static int			 listen_fd = -1, wg_fd = -1;
-static struct eng_conf		 ec, nec;
+struct eng_conf			 ec;
+static struct eng_conf		 nec;
 static struct eng_ifconf	 ifconf[2 * CONF_MAX_IFS], nifconf[2 * CONF_MAX_IFS];
 static int			 nifc, nnifc, reconf_pending;
-static struct path_list		 paths = TAILQ_HEAD_INITIALIZER(paths);
-static struct peer_tree		 peers = RB_INITIALIZER(&peers);
-static int			 npeers;
-static struct sockaddr_storage	 wg_peer;	/* client: WireGuard's address */
-static struct engine_stats	 stats;
+struct path_list		 paths = TAILQ_HEAD_INITIALIZER(paths);
+struct peer_tree		 peers = RB_INITIALIZER(&peers);
+int				 npeers;
+struct sockaddr_storage		 wg_peer;	/* client: WireGuard's address */
+struct engine_stats		 stats;
+struct timespec			 engine_start;
 static struct timespec		 now;
+static char			 swaps[2 * CONF_MAX_IFS][IFNAMSIZ];
+static int			 nswaps;
 
 /* Packet buffers: received once, sent from where they lie. */
 static unsigned char		 pkt[BATCH][PKT_MAX];
@@ -132,6 +129,8 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 		event_add(&ev_timer, &tv);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &now);
+	engine_start = now;
+	control_init(base);
 
 	event_base_dispatch(base);
 	exit(0);
@@ -199,6 +198,25 @@ engine_dispatch_parent(int fd, short event, void *arg)
 			engine_peer_socket(&msg);
 			msg.fd = -1;
 			break;
+		case IMSG_CONTROL_FD: {
+			uint32_t	ro;
+
+			if (msg.fd == -1 || ipc_data(&msg, &ro,
+			    sizeof(ro)) == -1)
+				fatalx("bad IMSG_CONTROL_FD");
+			control_listen(msg.fd, ro != 0);
+			msg.fd = -1;
+			break;
+		}
+		case IMSG_RELOAD_RESULT: {
+			struct reload_result	rr;
+
+			if (ipc_data(&msg, &rr, sizeof(rr)) == -1)
+				fatalx("bad IMSG_RELOAD_RESULT");
+			rr.text[sizeof(rr.text) - 1] = '\0';
+			control_reload_done(msg.hdr.peerid, rr.ok, rr.text);
+			break;
+		}
 		default:
 			fatalx("parent pipe: unexpected message %u",
 			    msg.hdr.type);
@@ -232,6 +250,7 @@ engine_path_apply_conf(struct path *p)
 	int	i;
 
 	p->conf_excluded = 0;
+	p->swapped = engine_swapped(p->ifname);
 	p->label[0] = '\0';
 	for (i = 0; i < nifc; i++) {
 		if (strcmp(ifconf[i].ifname, p->ifname) != 0)
@@ -681,4 +700,74 @@ engine_timer(int fd, short event, void *arg)
 		if (pr->fd == -1 && now.tv_sec - pr->requested >= PEER_RETRY)
 			engine_peer_request(pr);
 	}
+}
+
+int64_t
+engine_age_ms(const struct timespec *ts)
+{
+	struct timespec	t;
+
+	if (ts->tv_sec == 0 && ts->tv_nsec == 0)
+		return (-1);
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &t);
+	return ((int64_t)(t.tv_sec - ts->tv_sec) * 1000 +
+	    (t.tv_nsec - ts->tv_nsec) / 1000000);
+}
+
+static int
+engine_swapped(const char *ifname)
+{
+	int	i;
+
+	for (i = 0; i < nswaps; i++)
+		if (strcmp(swaps[i], ifname) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Turn the file's word on one interface around until restart, by name, so
+ * that it holds when the interface comes back.
+ */
+void
+engine_swap(struct path *p)
+{
+	int	i;
+
+	for (i = 0; i < nswaps; i++)
+		if (strcmp(swaps[i], p->ifname) == 0)
+			break;
+	if (i < nswaps) {
+		memmove(&swaps[i], &swaps[i + 1],
+		    (nswaps - i - 1) * sizeof(swaps[0]));
+		nswaps--;
+	} else if (nswaps < (int)(sizeof(swaps) / sizeof(swaps[0])))
+		strlcpy(swaps[nswaps++], p->ifname, sizeof(swaps[0]));
+	p->swapped = engine_swapped(p->ifname);
+}
+
+void
+engine_reset_swaps(void)
+{
+	struct path	*p;
+
+	nswaps = 0;
+	TAILQ_FOREACH(p, &paths, entry)
+		p->swapped = 0;
+}
+
+void
+engine_reload_request(uint32_t id)
+{
+	if (ipcev_compose(&iev_parent, IMSG_RELOAD, id, -1, NULL, 0) == -1)
+		fatal("compose");
+}
+
+void
+engine_log_verbose(int v)
+{
+	log_setverbose(v);
+	if (ipcev_compose(&iev_parent, IMSG_LOG_VERBOSE, 0, -1, &v,
+	    sizeof(v)) == -1)
+		fatal("compose");
 }

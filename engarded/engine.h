@@ -78,13 +78,40 @@ RB_PROTOTYPE(peer_tree, peer, entry, peer_cmp);
 
 #define PEERS_MAX	4096
 
+/* Totals of the WireGuard-facing side and of what was refused. */
+struct engine_stats {
+	struct counters	wg;		/* in: from WireGuard; out: to it */
+	uint64_t	oversized;
+	uint64_t	empty;
+	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
+	uint64_t	no_path;	/* client: no usable path */
+	uint64_t	peer_limit;	/* server: table full */
+	uint64_t	ctl_errors;	/* bad control requests */
+};
+
+/* engine.c: the state control.c reports on. */
+extern struct eng_conf		 ec;
+extern struct path_list		 paths;
+extern struct peer_tree		 peers;
+extern int			 npeers;
+extern struct engine_stats	 stats;
+extern struct sockaddr_storage	 wg_peer;
+extern struct timespec		 engine_start;
+
+int64_t		 engine_age_ms(const struct timespec *);
+void		 engine_swap(struct path *);
+void		 engine_reset_swaps(void);
+void		 engine_reload_request(uint32_t);
+void		 engine_log_verbose(int);
+
 /* path.c */
 struct path	*path_find(struct path_list *, const char *);
 struct path	*path_get(struct path_list *, const char *);
 void		 path_close(struct path *);
 int		 path_excluded(const struct path *);
 int		 path_sending(const struct path *);
-const char	*path_status_str(const struct path *);
+void		 path_describe(const struct path *, char *, size_t, char *,
+		    size_t);
 int		 peer_cmp(struct peer *, struct peer *);
 struct peer	*peer_find(struct peer_tree *, const struct sockaddr_storage *);
 void		 peer_close(struct peer *);

@@ -34,11 +34,11 @@
 RB_GENERATE(peer_tree, peer, entry, peer_cmp);
 
 struct path *
-path_find(struct path_list *paths, const char *ifname)
+path_find(struct path_list *pl, const char *ifname)
 {
 	struct path	*p;
 
-	TAILQ_FOREACH(p, paths, entry)
+	TAILQ_FOREACH(p, pl, entry)
 		if (strcmp(p->ifname, ifname) == 0)
 			return (p);
 	return (NULL);
@@ -46,18 +46,18 @@ path_find(struct path_list *paths, const char *ifname)
 
 /* The path of that name, made when new. */
 struct path *
-path_get(struct path_list *paths, const char *ifname)
+path_get(struct path_list *pl, const char *ifname)
 {
 	struct path	*p;
 
-	if ((p = path_find(paths, ifname)) != NULL)
+	if ((p = path_find(pl, ifname)) != NULL)
 		return (p);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal(NULL);
 	strlcpy(p->ifname, ifname, sizeof(p->ifname));
 	p->fd = -1;
 	p->status = LINK_GONE;
-	TAILQ_INSERT_TAIL(paths, p, entry);
+	TAILQ_INSERT_TAIL(pl, p, entry);
 	return (p);
 }
 
@@ -84,27 +84,43 @@ path_sending(const struct path *p)
 	return (p->fd != -1 && !path_excluded(p));
 }
 
-const char *
-path_status_str(const struct path *p)
+/* The status word of a path and, unless it is active, why. */
+void
+path_describe(const struct path *p, char *status, size_t slen, char *reason,
+    size_t rlen)
 {
-	if (path_excluded(p))
-		return ("excluded");
-	switch (p->status) {
-	case LINK_ACTIVE:
-		return (p->fd != -1 ? "active" : "idle");
-	case LINK_DOWN:
-		return ("down");
-	case LINK_NOADDR:
-		return ("no address");
-	case LINK_NOSOCK:
-		return ("no socket");
-	case LINK_SELF:
-		return ("not a path");
-	case LINK_GONE:
-		return ("absent");
-	default:
-		return ("unknown");
+	const char	*r = "";
+
+	if (path_excluded(p)) {
+		strlcpy(status, "excluded", slen);
+		strlcpy(reason, p->swapped ? "at run time" :
+		    "by configuration", rlen);
+		return;
 	}
+	if (p->fd != -1) {
+		strlcpy(status, "active", slen);
+		strlcpy(reason, "", rlen);
+		return;
+	}
+	strlcpy(status, "idle", slen);
+	switch (p->status) {
+	case LINK_DOWN:
+		r = "down";
+		break;
+	case LINK_NOADDR:
+		r = "no address";
+		break;
+	case LINK_NOSOCK:
+		r = "no socket";
+		break;
+	case LINK_SELF:
+		r = "WireGuard interface";
+		break;
+	default:
+		r = "absent";
+		break;
+	}
+	strlcpy(reason, r, rlen);
 }
 
 int
@@ -114,12 +130,12 @@ peer_cmp(struct peer *a, struct peer *b)
 }
 
 struct peer *
-peer_find(struct peer_tree *peers, const struct sockaddr_storage *ss)
+peer_find(struct peer_tree *pt, const struct sockaddr_storage *ss)
 {
 	struct peer	key;
 
 	key.addr = *ss;
-	return (RB_FIND(peer_tree, peers, &key));
+	return (RB_FIND(peer_tree, pt, &key));
 }
 
 void
