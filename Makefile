@@ -28,10 +28,12 @@ COMMON_SRCS =	common/log.c common/ipc.c common/ipcev.c common/util.c
 ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
 		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
 		engarded/engine.c engarded/path.c engarded/control.c
-ENGARDECTL_SRCS = engardectl/engardectl.c
+ENGARDECTL_SRCS = engardectl/engardectl.c engardectl/parser.c \
+		engardectl/output.c engardectl/output_json.c
 
 ENGARDED_OBJS =	$(ENGARDED_SRCS:.c=.o) $(COMMON_SRCS:.c=.o)
-ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) $(COMMON_SRCS:.c=.o)
+ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) common/log.o common/ipc.o \
+		common/util.o
 
 PROGS =		engarded/engarded engardectl/engardectl
 TOOLS =		regress/bench/udpgen
@@ -48,11 +50,13 @@ engardectl/engardectl: $(ENGARDECTL_OBJS)
 regress/bench/udpgen: regress/bench/udpgen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/udpgen.c -lm
 
-%.o: %.c common/*.h engarded/*.h
+%.o: %.c common/*.h engarded/*.h engardectl/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 # Unit tests link only what they test; built plain and with sanitizers.
-UNIT_TESTS =	regress/unit/test_ipc regress/unit/test_config
+UNIT_TESTS =	regress/unit/test_ipc regress/unit/test_config \
+		regress/unit/test_parser
+test_parser_SRCS = regress/unit/test_parser.c engardectl/parser.c
 test_ipc_SRCS =	regress/unit/test_ipc.c common/ipc.c common/log.c
 test_config_SRCS = regress/unit/test_config.c engarded/config.c \
 		engarded/printconf.c common/util.c common/log.c
@@ -68,6 +72,13 @@ regress/unit/test_config: $(test_config_SRCS) common/*.h engarded/*.h
 regress/unit/test_config.san: $(test_config_SRCS) common/*.h engarded/*.h
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_config_SRCS) $(LDLIBS) \
 	    -lcmocka
+
+regress/unit/test_parser: $(test_parser_SRCS) engardectl/parser.h
+	$(CC) $(CFLAGS) -Iengardectl -o $@ $(test_parser_SRCS) $(LDLIBS) \
+	    -lcmocka
+regress/unit/test_parser.san: $(test_parser_SRCS) engardectl/parser.h
+	$(CC) $(CFLAGS) -Iengardectl $(SAN_FLAGS) -o $@ $(test_parser_SRCS) \
+	    $(LDLIBS) -lcmocka
 
 unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
 

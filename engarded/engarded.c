@@ -56,6 +56,8 @@ __attribute__((__noreturn__)) static void usage(void);
 static void	parent_sig(int, short, void *);
 static void	parent_dispatch_engine(int, short, void *);
 static void	parent_shutdown(int);
+static void	parent_engine_gone(void);
+static void	parent_engine_status(int);
 static void	parent_send_conf(void);
 static void	parent_links_update(void *);
 static int	parent_open_udp(const struct sockaddr_storage *, const char *,
@@ -262,16 +264,39 @@ parent_sig(int sig, short event, void *arg)
 			if (pid != engine_pid)
 				continue;
 			engine_pid = 0;
-			if (WIFSIGNALED(status))
-				log_warnx("engine killed by signal %d",
-				    WTERMSIG(status));
-			else
-				log_warnx("engine exited with status %d",
-				    WEXITSTATUS(status));
+			parent_engine_status(status);
 			parent_shutdown(1);
 		}
 		break;
 	}
+}
+
+static void
+parent_engine_status(int status)
+{
+	if (WIFSIGNALED(status))
+		log_warnx("engine killed by signal %d", WTERMSIG(status));
+	else
+		log_warnx("engine exited with status %d", WEXITSTATUS(status));
+}
+
+/* The pipe closed: the engine is dying; say how before stopping. */
+static void
+parent_engine_gone(void)
+{
+	int	i, status;
+
+	for (i = 0; i < 50 && engine_pid != 0; i++) {
+		if (waitpid(engine_pid, &status, WNOHANG) == engine_pid) {
+			engine_pid = 0;
+			parent_engine_status(status);
+			break;
+		}
+		usleep(10000);
+	}
+	if (engine_pid != 0)
+		log_warnx("engine closed its pipe");
+	parent_shutdown(1);
 }
 
 /* Nothing limps on: stop every child and leave. */
@@ -298,10 +323,8 @@ parent_dispatch_engine(int fd, short event, void *arg)
 	(void)arg;
 	if ((n = ipcev_io(&iev_engine, event)) == -1)
 		fatal("engine pipe");
-	if (n == 0) {
-		log_warnx("engine closed its pipe");
-		parent_shutdown(1);
-	}
+	if (n == 0)
+		parent_engine_gone();
 	for (;;) {
 		if ((n = ipc_get(&iev_engine.ibuf, &msg)) == -1)
 			fatal("engine pipe: bad message");

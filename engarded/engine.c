@@ -540,6 +540,13 @@ engine_peer_get(const struct sockaddr_storage *ss, const struct msghdr *mh)
 	pr->fd = -1;
 	pr->first_seen = now;
 	engine_pktinfo(mh, &pr->local);
+	/* The port is ours: the one the client sent to. */
+	if (pr->local.ss_family == AF_INET)
+		((struct sockaddr_in *)&pr->local)->sin_port =
+		    ((struct sockaddr_in *)&ec.listen)->sin_port;
+	else if (pr->local.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&pr->local)->sin6_port =
+		    ((struct sockaddr_in6 *)&ec.listen)->sin6_port;
 	RB_INSERT(peer_tree, &peers, pr);
 	npeers++;
 	log_info("new client %s", addr_fmt(ss, a, sizeof(a)));

@@ -105,11 +105,13 @@ iface_field()
 	    json_get "$2" /dev/stdin
 }
 
-# client_field address key: a field of one client address on the server.
+# client_field address key: a counter of a client address on the server,
+# summed over its ports (a recreated socket gets a new one).
 client_field()
 {
 	ctl server -j show clients | tr -d '\n' | tr '{' '\n' |
-	    grep "\"address\": *\"$1:" | json_get "$2" /dev/stdin
+	    grep "\"address\": *\"$1:" | json_get "$2" /dev/stdin |
+	    awk '{ n += $1 } END { print n + 0 }'
 }
 
 # engine_of parent: the engine process of an engarded parent.
@@ -118,7 +120,7 @@ engine_of()
 	local p
 	for p in $(pgrep -P "$1"); do
 		case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
-		*"-X engine"*)	echo "$p"
+		*engine*)	echo "$p"
 				return 0;;
 		esac
 	done
@@ -150,12 +152,20 @@ sysfs_stat()
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"
 }
 
-# grows cmd...: true when the number the command prints grows within 2 s.
-grows()
+# carries cmd...: true when the number the command prints grows while
+# pings cross the tunnel.
+carries()
 {
 	local a
 	a=$("$@") || return 1
-	wait_for 2 eg_greater "$a" "$@"
+	tun_ping 3
+	eg_greater "$a" "$@"
+}
+
+# iface_is ifname status: the client reports that status for it.
+iface_is()
+{
+	[ "$(iface_field "$1" status)" = "$2" ]
 }
 
 eg_greater()
@@ -164,4 +174,15 @@ eg_greater()
 	shift
 	b=$("$@") || return 1
 	[ -n "$b" ] && [ "$b" -gt "$a" ]
+}
+
+# udp_errors: the UDP error counters of both hosts, for the log.
+udp_errors()
+{
+	local ns
+	for ns in $CLIENT $SERVER; do
+		echo "$ns: $(ip netns exec "$ns" cat /proc/net/snmp |
+		    awk '/^Udp:/ { if (h) { print "InErrors " $4 \
+		    " RcvbufErrors " $6 " SndbufErrors " $7; exit } h = 1 }')"
+	done
 }

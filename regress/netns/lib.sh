@@ -623,7 +623,7 @@ link_ping()
 # json_get key file: a number or string from a flat JSON object.
 json_get()
 {
-	sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p" "$2"
+	sed -n "s/.*\"$1\": *\"\{0,1\}\([^,\"}]*\).*/\1/p" "$2"
 }
 
 # sink_start ns name [udpgen sink options] addr:port: start a sink and

@@ -1,0 +1,389 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/* engardectl: the text output, aligned columns and key: value lines. */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <err.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "util.h"
+#include "engardectl.h"
+
+#define TABLE_MAXCOLS	12
+
+/* A table of cells built first, so that widths come from the data. */
+struct table {
+	size_t		  ncols;
+	const char	**head;
+	const int	 *right;	/* right-align the column */
+	char		**cells;	/* nrows * ncols */
+	size_t		  nrows;
+	size_t		  row;		/* being filled */
+	size_t		  col;
+};
+
+static void	table_init(struct table *, size_t, const char **,
+		    const int *, size_t);
+static void	table_add(struct table *, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+static void	table_print(struct table *);
+static size_t	text_width(const char *);
+static void	text_clean(char *, int);
+static const char *fmt_bytes(uint64_t, char *, size_t);
+static const char *fmt_duration(int64_t, const char *, char *, size_t);
+static const char *fmt_seconds(int64_t, char *, size_t);
+static void	show_interfaces(const struct ctl_iface *, size_t);
+static void	show_clients(const struct ctl_client *, size_t);
+static void	show_status(const struct ctl_status *);
+static int	show_result(const struct ctl_result *, enum actions);
+
+const struct output text_output = {
+	.interfaces = show_interfaces,
+	.clients = show_clients,
+	.status = show_status,
+	.result = show_result
+};
+
+static void
+table_init(struct table *t, size_t ncols, const char **head, const int *right,
+    size_t nrows)
+{
+	if (ncols > TABLE_MAXCOLS)
+		errx(1, "table of %zu columns", ncols);
+	memset(t, 0, sizeof(*t));
+	t->ncols = ncols;
+	t->head = head;
+	t->right = right;
+	t->nrows = nrows;
+	if (nrows > 0 && (t->cells = calloc(nrows * ncols,
+	    sizeof(*t->cells))) == NULL)
+		err(1, NULL);
+}
+
+/* Fill the next cell, row by row. */
+static void
+table_add(struct table *t, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s;
+
+	if (t->row >= t->nrows)
+		errx(1, "table overflow");
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) == -1)
+		err(1, NULL);
+	va_end(ap);
+	text_clean(s, 0);
+	t->cells[t->row * t->ncols + t->col] = s;
+	if (++t->col == t->ncols) {
+		t->col = 0;
+		t->row++;
+	}
+}
+
+static void
+table_print(struct table *t)
+{
+	size_t		 w[TABLE_MAXCOLS], i, c, len, pad;
+	const char	*s;
+
+	for (c = 0; c < t->ncols; c++)
+		w[c] = text_width(t->head[c]);
+	for (i = 0; i < t->row * t->ncols; i++) {
+		c = i % t->ncols;
+		if ((len = text_width(t->cells[i])) > w[c])
+			w[c] = len;
+	}
+	for (i = 0; i <= t->row; i++) {
+		for (c = 0; c < t->ncols; c++) {
+			s = i == 0 ? t->head[c] : t->cells[(i - 1) *
+			    t->ncols + c];
+			pad = w[c] - text_width(s);
+			if (c > 0)
+				fputs("  ", stdout);
+			if (t->right[c])
+				printf("%*s", (int)pad, "");
+			fputs(s, stdout);
+			/* No trailing blanks after the last column. */
+			if (!t->right[c] && c + 1 < t->ncols)
+				printf("%*s", (int)pad, "");
+		}
+		putchar('\n');
+	}
+	for (i = 0; i < t->row * t->ncols; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	t->cells = NULL;
+}
+
+/* Columns on a terminal: a wide character takes two, a bad byte one. */
+static size_t
+text_width(const char *s)
+{
+	mbstate_t	mbs;
+	wchar_t		wc;
+	size_t		n, w = 0, left = strlen(s);
+	int		cw;
+
+	memset(&mbs, 0, sizeof(mbs));
+	while (left > 0) {
+		n = mbrtowc(&wc, s, left, &mbs);
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&mbs, 0, sizeof(mbs));
+			w++;
+			s++;
+			left--;
+			continue;
+		}
+		if ((cw = wcwidth(wc)) > 0)
+			w += cw;
+		s += n;
+		left -= n;
+	}
+	return (w);
+}
+
+/*
+ * Names come from a configuration file: keep escapes off the terminal.
+ * Newlines and tabs stay with keepnl, but no newline at the end.
+ */
+static void
+text_clean(char *s, int keepnl)
+{
+	size_t	len;
+
+	for (len = 0; s[len] != '\0'; len++)
+		if (((unsigned char)s[len] < 0x20 &&
+		    !(keepnl && (s[len] == '\n' || s[len] == '\t'))) ||
+		    s[len] == 0x7f)
+			s[len] = '?';
+	while (len > 0 && s[len - 1] == '\n')
+		s[--len] = '\0';
+}
+
+/* Bytes in powers of 1024, as 12, 530K or 1.2M. */
+static const char *
+fmt_bytes(uint64_t n, char *buf, size_t len)
+{
+	static const char	 units[] = "KMGTPE";
+	double			 v = n;
+	size_t			 u = 0;
+
+	if (n < 1024) {
+		snprintf(buf, len, "%" PRIu64, n);
+		return (buf);
+	}
+	v /= 1024;
+	/* Move up when the rounded figure would read 1024. */
+	while (v >= 1023.5 && u + 1 < sizeof(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, len, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, len, "%.0f%c", v, units[u]);
+	return (buf);
+}
+
+/* A duration as 2h 3m 10s, the parts joined by sep. */
+static const char *
+fmt_duration(int64_t ms, const char *sep, char *buf, size_t len)
+{
+	long long	s, d, h, m;
+
+	if (ms < 0) {
+		strlcpy(buf, "-", len);
+		return (buf);
+	}
+	s = ms / 1000;
+	d = s / 86400;
+	h = s / 3600 % 24;
+	m = s / 60 % 60;
+	s %= 60;
+	if (d > 0)
+		snprintf(buf, len, "%lldd%s%lldh%s%lldm%s%llds", d, sep, h,
+		    sep, m, sep, s);
+	else if (h > 0)
+		snprintf(buf, len, "%lldh%s%lldm%s%llds", h, sep, m, sep, s);
+	else if (m > 0)
+		snprintf(buf, len, "%lldm%s%llds", m, sep, s);
+	else
+		snprintf(buf, len, "%llds", s);
+	return (buf);
+}
+
+/* Milliseconds ago as seconds with one decimal; -1 is never. */
+static const char *
+fmt_seconds(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		strlcpy(buf, "never", len);
+	else
+		snprintf(buf, len, "%lld.%llds", (long long)(ms / 1000),
+		    (long long)(ms % 1000 / 100));
+	return (buf);
+}
+
+static void
+show_interfaces(const struct ctl_iface *ci, size_t n)
+{
+	static const char	*head[] = { "INTERFACE", "LABEL", "STATUS",
+				    "SOURCE", "DESTINATION", "LAST-RX",
+				    "PKTS-IN", "BYTES-IN", "PKTS-OUT",
+				    "BYTES-OUT", "DROPS" };
+	static const int	 right[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1 };
+	struct table		 t;
+	char			 src[ADDR_STRLEN], dst[ADDR_STRLEN];
+	char			 rx[32], bin[16], bout[16];
+	size_t			 i;
+
+	table_init(&t, sizeof(head) / sizeof(head[0]), head, right, n);
+	for (i = 0; i < n; i++, ci++) {
+		table_add(&t, "%s", ci->ifname);
+		table_add(&t, "%s", ci->label[0] != '\0' ? ci->label : "-");
+		if (ci->reason[0] != '\0')
+			table_add(&t, "%s (%s)", ci->status, ci->reason);
+		else
+			table_add(&t, "%s", ci->status);
+		table_add(&t, "%s", addr_ntop(&ci->local, src, sizeof(src)));
+		table_add(&t, "%s", addr_fmt(&ci->dst, dst, sizeof(dst)));
+		table_add(&t, "%s", fmt_seconds(ci->last_rx_ms, rx,
+		    sizeof(rx)));
+		table_add(&t, "%" PRIu64, ci->c.pkts_in);
+		table_add(&t, "%s", fmt_bytes(ci->c.bytes_in, bin,
+		    sizeof(bin)));
+		table_add(&t, "%" PRIu64, ci->c.pkts_out);
+		table_add(&t, "%s", fmt_bytes(ci->c.bytes_out, bout,
+		    sizeof(bout)));
+		table_add(&t, "%" PRIu64, ci->c.drops);
+	}
+	table_print(&t);
+}
+
+static void
+show_clients(const struct ctl_client *cl, size_t n)
+{
+	static const char	*head[] = { "ADDRESS", "LOCAL", "LAST-SEEN",
+				    "AGE", "OWN-SOCKET", "PKTS-IN", "BYTES-IN",
+				    "PKTS-OUT", "BYTES-OUT", "DROPS" };
+	static const int	 right[] = { 0, 0, 1, 1, 0, 1, 1, 1, 1, 1 };
+	struct table		 t;
+	char			 addr[ADDR_STRLEN], local[ADDR_STRLEN];
+	char			 seen[32], age[64], bin[16], bout[16];
+	size_t			 i;
+
+	table_init(&t, sizeof(head) / sizeof(head[0]), head, right, n);
+	for (i = 0; i < n; i++, cl++) {
+		table_add(&t, "%s", addr_fmt(&cl->addr, addr, sizeof(addr)));
+		table_add(&t, "%s", addr_fmt(&cl->local, local,
+		    sizeof(local)));
+		table_add(&t, "%s", fmt_seconds(cl->last_rx_ms, seen,
+		    sizeof(seen)));
+		table_add(&t, "%s", fmt_duration(cl->age_ms, "", age,
+		    sizeof(age)));
+		table_add(&t, "%s", cl->own_socket ? "yes" : "no");
+		table_add(&t, "%" PRIu64, cl->c.pkts_in);
+		table_add(&t, "%s", fmt_bytes(cl->c.bytes_in, bin,
+		    sizeof(bin)));
+		table_add(&t, "%" PRIu64, cl->c.pkts_out);
+		table_add(&t, "%s", fmt_bytes(cl->c.bytes_out, bout,
+		    sizeof(bout)));
+		table_add(&t, "%" PRIu64, cl->c.drops);
+	}
+	table_print(&t);
+}
+
+static void
+show_status(const struct ctl_status *st)
+{
+	char	buf[ADDR_STRLEN], b1[16], descr[CTL_DESCR_LEN];
+	char	version[sizeof(st->version)], up[64];
+
+	strlcpy(descr, st->description, sizeof(descr));
+	text_clean(descr, 0);
+	strlcpy(version, st->version, sizeof(version));
+	text_clean(version, 0);
+	printf("role: %s\n", st->role == 1 ? "client" : "server");
+	printf("description: %s\n", descr[0] != '\0' ? descr : "-");
+	printf("version: %s\n", version);
+	printf("uptime: %s\n", fmt_duration(st->uptime_ms, " ", up,
+	    sizeof(up)));
+	if (st->verbose > 1)
+		printf("log: verbose (%u)\n", st->verbose);
+	else
+		printf("log: %s\n", st->verbose ? "verbose" : "brief");
+	printf("listen: %s\n", addr_fmt(&st->listen, buf, sizeof(buf)));
+	printf("WireGuard: %s\n", addr_fmt(&st->wireguard, buf,
+	    sizeof(buf)));
+	if (st->role == 1)
+		printf("active paths: %u\n", st->npaths);
+	else
+		printf("clients: %u\n", st->nclients);
+	printf("from WireGuard: %" PRIu64 " packets, %s bytes\n",
+	    st->wg.pkts_in, fmt_bytes(st->wg.bytes_in, b1, sizeof(b1)));
+	printf("to WireGuard: %" PRIu64 " packets, %s bytes, %" PRIu64
+	    " dropped\n", st->wg.pkts_out, fmt_bytes(st->wg.bytes_out, b1,
+	    sizeof(b1)), st->wg.drops);
+	printf("dropped: %" PRIu64 " oversized, %" PRIu64 " empty, %" PRIu64
+	    " no WireGuard peer yet, %" PRIu64 " no usable path, %" PRIu64
+	    " client table full\n", st->oversized, st->empty, st->no_wg_peer,
+	    st->no_path, st->peer_limit);
+	printf("control errors: %" PRIu64 "\n", st->ctl_errors);
+}
+
+static int
+show_result(const struct ctl_result *res, enum actions action)
+{
+	extern char	*__progname;
+	char		 text[CTL_TEXT_LEN], *line, *p;
+
+	strlcpy(text, res->text, sizeof(text));
+	text_clean(text, 1);
+	switch (res->code) {
+	case CTL_OK:
+		if (action == RELOAD && text[0] != '\0')
+			printf("%s\n", text);
+		else if (action == RELOAD)
+			printf("reload ok\n");
+		else
+			printf("ok\n");
+		return (0);
+	case CTL_ALREADY_EXCLUDED:
+		printf("already excluded\n");
+		return (0);
+	case CTL_ALREADY_INCLUDED:
+		printf("already included\n");
+		return (0);
+	}
+
+	/* An error: every line of it said on stderr. */
+	if (fflush(stdout) == EOF)
+		err(1, "stdout");
+	if (text[0] == '\0')
+		strlcpy(text, "engarded reported an error", sizeof(text));
+	for (p = text; (line = strsep(&p, "\n")) != NULL;)
+		fprintf(stderr, "%s: %s\n", __progname, line);
+	return (1);
+}
