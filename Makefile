@@ -11,7 +11,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libevent-dev libyaml-dev libtls-dev libbsd-dev libmnl-dev \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
-		mandoc openssl curl procps passwd
+		mandoc openssl curl procps passwd socat util-linux
 
 PKGS =		libevent libtls libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay

@@ -177,13 +177,15 @@ control_dispatch_client(int fd, short event, void *arg)
 {
 	struct ctl_conn	*c = arg;
 	struct ipc_msg	 msg;
-	int		 n;
+	int		 n, eof;
 
 	(void)fd;
-	if ((n = ipcev_io(&c->iev, event)) <= 0) {
+	if ((n = ipcev_io(&c->iev, event)) == -1) {
 		control_close(c);
 		return;
 	}
+	/* A client may send its request and shut its side at once. */
+	eof = n == 0;
 	for (;;) {
 		if ((n = ipc_get(&c->iev.ibuf, &msg)) == -1) {
 			/* Garbage: say so if it listens, then hang up. */
@@ -202,6 +204,11 @@ control_dispatch_client(int fd, short event, void *arg)
 			msg.fd = -1;
 		}
 		control_request(c, &msg);
+	}
+	if (eof) {
+		(void)ipc_flush(&c->iev.ibuf);
+		control_close(c);
+		return;
 	}
 	if (c->iev.ibuf.wqlen > CONTROL_WQ_MAX) {
 		log_warnx("control client %u does not read, closing", c->id);
