@@ -565,7 +565,11 @@ gen_send(int argc, char *argv[])
 			rate = getnum(optarg, 0.001, 1e7, "rate");
 			break;
 		case 's':
-			size = getnum(optarg, HDR_LEN, MAX_PAYLOAD, "size");
+			/* 0: empty datagrams, for testing receivers. */
+			size = getnum(optarg, 0, MAX_PAYLOAD, "size");
+			if (size != 0 && size < HDR_LEN)
+				errx(EX_USAGE, "size: 0, or %d to %d", HDR_LEN,
+				    MAX_PAYLOAD);
 			break;
 		case 't':
 			maxsec = getnum(optarg, 0.001, 86400, "seconds");
@@ -590,9 +594,11 @@ gen_send(int argc, char *argv[])
 	if (connect(fd, (struct sockaddr *)&dst, dstlen) == -1)
 		err(1, "connect %s", argv[0]);
 
-	batch_init(&b, size, 0);
-	for (i = 0; i < BATCH; i++)
+	batch_init(&b, size < HDR_LEN ? HDR_LEN : size, 0);
+	for (i = 0; i < BATCH; i++) {
 		memcpy(b.iov[i].iov_base, &magic, sizeof(magic));
+		b.iov[i].iov_len = size;
+	}
 	if (echo) {
 		batch_init(&rb, size, 0);
 		seq_init(&rs, count);

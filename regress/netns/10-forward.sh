@@ -155,6 +155,29 @@ check "the server sent on both client addresses" \
     eg_greater 0 client_field "$(link_addr 2 client)" packets_out
 link_fast 2
 
+# --- malformed datagrams ---------------------------------------------------
+
+# dropped_field side key: a number of the "dropped" object of show status.
+dropped_field()
+{
+	ctl "$1" -j show status | tr -d ' \n' |
+	    sed -n "s/.*\"dropped\":{[^}]*\"$2\":\([0-9]*\).*/\1/p"
+}
+
+o=$(dropped_field client oversized)
+udp_send "$CLIENT" big -n 3 -r 100 -s 20000 "$EG_LISTEN"
+check "oversized datagrams to the client are counted" \
+    wait_for 2 eg_greater $((o + 2)) dropped_field client oversized
+o=$(dropped_field server oversized)
+udp_send "$CLIENT" big2 -n 3 -r 100 -s 20000 "$(link_addr 1 server):$EG_PORT"
+check "oversized datagrams to the server are counted" \
+    wait_for 2 eg_greater $((o + 2)) dropped_field server oversized
+e=$(dropped_field client empty)
+udp_send "$CLIENT" empty -n 3 -r 100 -s 0 "$EG_LISTEN"
+check "an empty datagram is counted" \
+    wait_for 2 eg_greater "$e" dropped_field client empty
+check "the tunnel still works" tun_ping 3
+
 # --- signals ----------------------------------------------------------------
 
 kill -HUP "$EG_CLI"
