@@ -42,6 +42,16 @@ ipc_init(struct ipcbuf *ibuf, int fd)
 }
 
 /*
+ * A channel from a client that has no business passing descriptors: the
+ * kernel discards any it sends, and a message that claims one is malformed.
+ */
+void
+ipc_refuse_fds(struct ipcbuf *ibuf)
+{
+	ibuf->nofds = 1;
+}
+
+/*
  * Queue one message.  The descriptor, when not -1, travels with it and is
  * closed here once sent.  Returns 0, or -1 with errno (EMSGSIZE, ENOMEM).
  */
@@ -71,6 +81,8 @@ ipc_compose(struct ipcbuf *ibuf, uint32_t type, uint32_t peerid, int fd,
 	wb->len = len;
 	wb->off = 0;
 	wb->fd = fd;
+	if (fd != -1)
+		ibuf->wqfds++;
 	TAILQ_INSERT_TAIL(&ibuf->wq, wb, entry);
 	ibuf->wqlen += len;
 	return (0);
@@ -142,6 +154,7 @@ ipc_flush(struct ipcbuf *ibuf)
 				/* The kernel holds its own reference now. */
 				close(wb->fd);
 				wb->fd = -1;
+				ibuf->wqfds--;
 			}
 			if ((size_t)n < left) {
 				wb->off += n;
@@ -218,8 +231,10 @@ ipc_read(struct ipcbuf *ibuf)
 	iov.iov_len = sizeof(ibuf->rbuf) - ibuf->rlen;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	msg.msg_control = cmsgbuf.buf;
-	msg.msg_controllen = sizeof(cmsgbuf.buf);
+	if (!ibuf->nofds) {
+		msg.msg_control = cmsgbuf.buf;
+		msg.msg_controllen = sizeof(cmsgbuf.buf);
+	}
 
 	do {
 		n = recvmsg(ibuf->fd, &msg, MSG_CMSG_CLOEXEC);
@@ -239,10 +254,12 @@ ipc_read(struct ipcbuf *ibuf)
 			ipc_fd_push(ibuf, fd);
 		}
 	}
-	if (msg.msg_flags & MSG_CTRUNC) {
-		errno = EMSGSIZE;
-		return (-1);
-	}
+	/*
+	 * Out of descriptors, the kernel drops what it cannot install: keep
+	 * the bytes, and let the messages that lost theirs through without.
+	 */
+	if ((msg.msg_flags & MSG_CTRUNC) && !ibuf->nofds)
+		ibuf->lostfds++;
 	ibuf->rlen += n;
 	return (n);
 }
@@ -274,8 +291,11 @@ ipc_get(struct ipcbuf *ibuf, struct ipc_msg *m)
 	m->fd = -1;
 	if (hdr.flags & IPC_F_HASFD) {
 		if ((m->fd = ipc_fd_pop(ibuf)) == -1) {
-			errno = EBADMSG;
-			return (-1);
+			if (ibuf->lostfds == 0) {
+				errno = EBADMSG;
+				return (-1);
+			}
+			ibuf->lostfds--;
 		}
 	}
 	ibuf->roff += hdr.len;
@@ -295,6 +315,13 @@ ipc_data(const struct ipc_msg *m, void *dst, size_t len)
 	return (0);
 }
 
+/* The message carried a descriptor that the kernel could not install. */
+int
+ipc_fd_lost(const struct ipc_msg *m)
+{
+	return ((m->hdr.flags & IPC_F_HASFD) && m->fd == -1);
+}
+
 void
 ipc_clear(struct ipcbuf *ibuf)
 {
@@ -308,6 +335,7 @@ ipc_clear(struct ipcbuf *ibuf)
 		free(wb);
 	}
 	ibuf->wqlen = 0;
+	ibuf->wqfds = 0;
 	while ((fd = ipc_fd_pop(ibuf)) != -1)
 		close(fd);
 	ibuf->rlen = ibuf->roff = 0;

@@ -63,9 +63,13 @@ struct ipcbuf {
 	int				 nfds;
 	TAILQ_HEAD(, ipc_wbuf)		 wq;
 	size_t				 wqlen;		/* bytes queued */
+	int				 wqfds;		/* descriptors queued */
+	int				 nofds;		/* refuse descriptors */
+	int				 lostfds;	/* cut by the kernel */
 };
 
 void	ipc_init(struct ipcbuf *, int);
+void	ipc_refuse_fds(struct ipcbuf *);
 int	ipc_compose(struct ipcbuf *, uint32_t, uint32_t, int, const void *,
 	    size_t);
 int	ipc_flush(struct ipcbuf *);
@@ -73,6 +77,7 @@ int	ipc_pending(const struct ipcbuf *);
 ssize_t	ipc_read(struct ipcbuf *);
 int	ipc_get(struct ipcbuf *, struct ipc_msg *);
 int	ipc_data(const struct ipc_msg *, void *, size_t);
+int	ipc_fd_lost(const struct ipc_msg *);
 void	ipc_clear(struct ipcbuf *);
 
 #endif /* IPC_H */

@@ -38,11 +38,14 @@ ipcev_init(struct ipcev *iev, struct event_base *base, int fd,
 	iev->arg = arg;
 }
 
-/* Wait for reading always, for writing while anything is queued. */
+/*
+ * Wait for reading unless told not to, for writing while anything is
+ * queued.
+ */
 void
 ipcev_add(struct ipcev *iev)
 {
-	short	events = EV_READ;
+	short	events = iev->rdoff ? 0 : EV_READ;
 
 	if (ipc_pending(&iev->ibuf))
 		events |= EV_WRITE;
@@ -50,7 +53,10 @@ ipcev_add(struct ipcev *iev)
 		return;
 	if (iev->added)
 		event_del(&iev->ev);
+	iev->added = 0;
 	iev->events = events;
+	if (events == 0)
+		return;
 	event_assign(&iev->ev, iev->base, iev->ibuf.fd, events | EV_PERSIST,
 	    iev->handler, iev->arg);
 	event_add(&iev->ev, NULL);

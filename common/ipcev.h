@@ -32,6 +32,7 @@ struct ipcev {
 	void		 *arg;
 	short		  events;
 	int		  added;
+	int		  rdoff;	/* not reading for now */
 };
 
 void	ipcev_init(struct ipcev *, struct event_base *, int,

@@ -30,6 +30,7 @@
 static int		 debug;
 static int		 verbose;
 static const char	*log_procname;
+static void		(*log_hook)(int, const char *);
 
 void
 log_init(int n_debug, int facility)
@@ -59,6 +60,13 @@ log_setverbose(int v)
 	verbose = v;
 }
 
+/* A process without syslog hands its lines to hook instead. */
+void
+log_sethook(void (*hook)(int, const char *))
+{
+	log_hook = hook;
+}
+
 int
 log_getverbose(void)
 {
@@ -78,10 +86,13 @@ logit(int pri, const char *fmt, ...)
 void
 vlog(int pri, const char *fmt, va_list ap)
 {
-	char	*nfmt;
+	char	*nfmt, line[1024];
 	int	 saved_errno = errno;
 
-	if (debug) {
+	if (log_hook != NULL) {
+		vsnprintf(line, sizeof(line), fmt, ap);
+		log_hook(pri, line);
+	} else if (debug) {
 		/* Best effort: add a newline without allocating on failure. */
 		if (asprintf(&nfmt, "%s\n", fmt) == -1) {
 			vfprintf(stderr, fmt, ap);

@@ -36,27 +36,31 @@
 #include "engine.h"
 #include "control.h"
 
-#define CONTROL_WQ_MAX	(1024 * 1024)	/* a reader that falls behind */
 #define CONTROL_IDLE	30		/* seconds a client may say nothing */
+
+struct ctl_listener {
+	struct event		 ev;
+	struct event		 ev_pause;
+	int			 fd;
+	int			 readonly;
+	int			 nconns;
+};
 
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn)	 entry;
 	struct ipcev		 iev;
 	struct event		 ev_idle;
+	struct ctl_listener	*l;
 	uint32_t		 id;
-	int			 readonly;
 	uid_t			 uid;
 	pid_t			 pid;
-};
-
-struct ctl_listener {
-	struct event		 ev;
-	int			 fd;
-	int			 readonly;
+	int			 closing;	/* answer, then hang up */
+	int			 waiting;	/* for the parent's answer */
 };
 
 static void	control_accept(int, short, void *);
-static void	control_add(int, int);
+static void	control_resume(int, short, void *);
+static void	control_add(int, struct ctl_listener *);
 static void	control_dispatch_client(int, short, void *);
 static void	control_idle(int, short, void *);
 static void	control_close(struct ctl_conn *);
@@ -74,7 +78,7 @@ static void	control_counters(struct ctl_counters *,
 
 static TAILQ_HEAD(, ctl_conn)	conns = TAILQ_HEAD_INITIALIZER(conns);
 static struct ctl_listener	listeners[2];
-static int			nlisteners, nconns;
+static int			nlisteners;
 static uint32_t			next_id = 1;
 static struct event_base	*cbase;
 
@@ -98,6 +102,17 @@ control_listen(int fd, int readonly)
 	event_assign(&l->ev, cbase, fd, EV_READ | EV_PERSIST, control_accept,
 	    l);
 	event_add(&l->ev, NULL);
+	evtimer_assign(&l->ev_pause, cbase, control_resume, l);
+}
+
+static void
+control_resume(int fd, short event, void *arg)
+{
+	struct ctl_listener	*l = arg;
+
+	(void)fd;
+	(void)event;
+	event_add(&l->ev, NULL);
 }
 
 static void
@@ -106,25 +121,34 @@ control_accept(int fd, short event, void *arg)
 	struct ctl_listener	*l = arg;
 	int			 cfd;
 
+	struct timeval		 tv = { 1, 0 };
+
 	(void)event;
 	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK |
 	    SOCK_CLOEXEC)) == -1) {
-		if (errno != EAGAIN && errno != EINTR &&
+		if (errno == EMFILE || errno == ENFILE) {
+			/* Out of descriptors: listen again in a second. */
+			log_warn("control accept");
+			event_del(&l->ev);
+			evtimer_add(&l->ev_pause, &tv);
+		} else if (errno != EAGAIN && errno != EINTR &&
 		    errno != ECONNABORTED)
 			log_warn("control accept");
 		return;
 	}
-	if (nconns >= CTL_MAX_CONNS) {
-		log_warnx("control: too many connections, refusing one");
+	/* Each socket its own share: strangers never lock out root. */
+	if (l->nconns >= CTL_MAX_CONNS / 2) {
+		log_warnx("control: too many connections on the %s socket, "
+		    "refusing one", l->readonly ? "read-only" : "control");
 		stats.ctl_errors++;
 		close(cfd);
 		return;
 	}
-	control_add(cfd, l->readonly);
+	control_add(cfd, l);
 }
 
 static void
-control_add(int fd, int readonly)
+control_add(int fd, struct ctl_listener *l)
 {
 	struct ctl_conn	*c;
 	struct ucred	 cred;
@@ -143,13 +167,14 @@ control_add(int fd, int readonly)
 	} else
 		c->uid = (uid_t)-1;
 	c->id = next_id++;
-	c->readonly = readonly;
+	c->l = l;
+	l->nconns++;
 	ipcev_init(&c->iev, cbase, fd, control_dispatch_client, c);
+	ipc_refuse_fds(&c->iev.ibuf);
 	ipcev_add(&c->iev);
 	evtimer_assign(&c->ev_idle, cbase, control_idle, c);
 	evtimer_add(&c->ev_idle, &tv);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
-	nconns++;
 }
 
 static void
@@ -168,16 +193,20 @@ control_close(struct ctl_conn *c)
 	evtimer_del(&c->ev_idle);
 	ipcev_close(&c->iev);
 	TAILQ_REMOVE(&conns, c, entry);
-	nconns--;
+	c->l->nconns--;
 	free(c);
 }
 
+/*
+ * One request at a time: a connection is not read while its answer is
+ * queued, so that pipelined requests cannot pile up answers in memory.
+ */
 static void
 control_dispatch_client(int fd, short event, void *arg)
 {
 	struct ctl_conn	*c = arg;
 	struct ipc_msg	 msg;
-	int		 n, eof;
+	int		 n;
 
 	(void)fd;
 	if ((n = ipcev_io(&c->iev, event)) == -1) {
@@ -185,37 +214,27 @@ control_dispatch_client(int fd, short event, void *arg)
 		return;
 	}
 	/* A client may send its request and shut its side at once. */
-	eof = n == 0;
-	for (;;) {
+	if (n == 0)
+		c->closing = 1;
+	while (!c->closing && !c->waiting && !ipc_pending(&c->iev.ibuf)) {
 		if ((n = ipc_get(&c->iev.ibuf, &msg)) == -1) {
 			/* Garbage: say so if it listens, then hang up. */
 			log_debug("control client %u: malformed message",
 			    c->id);
 			stats.ctl_errors++;
 			control_result(c, CTL_ERROR, "malformed message");
-			(void)ipc_flush(&c->iev.ibuf);
-			control_close(c);
-			return;
+			c->closing = 1;
+			break;
 		}
 		if (n == 0)
 			break;
-		if (msg.fd != -1) {
-			close(msg.fd);
-			msg.fd = -1;
-		}
 		control_request(c, &msg);
 	}
-	if (eof) {
-		(void)ipc_flush(&c->iev.ibuf);
+	if (c->closing && !c->waiting && !ipc_pending(&c->iev.ibuf)) {
 		control_close(c);
 		return;
 	}
-	if (c->iev.ibuf.wqlen > CONTROL_WQ_MAX) {
-		log_warnx("control client %u does not read, closing", c->id);
-		stats.ctl_errors++;
-		control_close(c);
-		return;
-	}
+	c->iev.rdoff = c->closing || c->waiting || ipc_pending(&c->iev.ibuf);
 	ipcev_add(&c->iev);
 }
 
@@ -290,7 +309,7 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 		return;
 	}
 
-	if (c->readonly) {
+	if (c->l->readonly) {
 		stats.ctl_errors++;
 		control_result(c, CTL_ERROR, "read-only control socket: "
 		    "only show commands are allowed");
@@ -299,6 +318,7 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 	switch (msg->hdr.type) {
 	case IMSG_CTL_RELOAD:
 		log_info("reload requested by uid %d", (int)c->uid);
+		c->waiting = 1;
 		engine_reload_request(c->id);
 		break;
 	case IMSG_CTL_LOG_VERBOSE:
@@ -367,7 +387,9 @@ control_reload_done(uint32_t id, int ok, const char *text)
 			break;
 	if (c == NULL)
 		return;
+	c->waiting = 0;
 	control_result(c, ok ? CTL_OK : CTL_ERROR, "%s", text);
+	c->iev.rdoff = 1;
 	ipcev_add(&c->iev);
 }
 

@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -46,6 +47,10 @@
 #include "ifwatch.h"
 #include "proc.h"
 
+#define PARENT_QUEUE_MAX	(8 * 1024 * 1024)
+#define PARENT_QUEUE_FDS	1024
+#define PEER_SOCK_RATE		200	/* per second, and as a burst */
+
 /* What the parent last told the engine about an interface. */
 struct plink {
 	TAILQ_ENTRY(plink)	entry;
@@ -63,7 +68,8 @@ static void	parent_links_update(void *);
 static int	parent_open_udp(const struct sockaddr_storage *, const char *,
 		    const struct sockaddr_storage *, int);
 static void	parent_open_listen(void);
-static void	parent_open_wg(void);
+static int	parent_open_wg(const struct sockaddr_storage *);
+static void	parent_compose(uint32_t, uint32_t, int, const void *, size_t);
 static void	parent_peer_socket(struct ipc_msg *);
 static void	parent_reload(uint32_t, int);
 static int	parent_control_open(const char *, mode_t, gid_t);
@@ -100,9 +106,10 @@ main(int argc, char *argv[], char *envp[])
 {
 	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 	const char	*proc = NULL, *user = NULL, *root = NULL;
-	int		 ch, noaction = 0, seccomp_log = 0;
+	int		 ch, noaction = 0, seccomp_log = 0, fd;
 	int		 pipe_engine[2];
 	struct stat	 sb;
+	struct rlimit	 rl;
 
 	setproctitle_init(argc, argv, envp);
 	log_init(1, LOG_DAEMON);
@@ -193,6 +200,13 @@ main(int argc, char *argv[], char *envp[])
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 	log_procinit("parent");
+
+	/* Room for a socket per client address; the engine inherits it. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit");
+	}
 	if (!debug && daemon(0, 0) == -1)
 		fatal("daemon");
 
@@ -225,14 +239,17 @@ main(int argc, char *argv[], char *envp[])
 		fatal("fcntl");
 	ipcev_init(&iev_engine, base, pipe_engine[0], parent_dispatch_engine,
 	    NULL);
+	ipc_refuse_fds(&iev_engine.ibuf);
 	ipcev_add(&iev_engine);
 
 	parent_send_conf();
 	parent_control_init();
 	parent_open_listen();
-	if (conf.role == ROLE_SERVER)
-		parent_open_wg();
-	else
+	if (conf.role == ROLE_SERVER) {
+		if ((fd = parent_open_wg(&conf.dst)) == -1)
+			fatalx("cannot open a socket to WireGuard");
+		parent_compose(IMSG_SOCKET_WG, 0, fd, NULL, 0);
+	} else
 		ifwatch_init(base, parent_links_update, NULL);
 	parent_links_update(NULL);
 
@@ -340,6 +357,16 @@ parent_dispatch_engine(int fd, short event, void *arg)
 			log_info("reloading %s on request", conffile);
 			parent_reload(msg.hdr.peerid, 1);
 			break;
+		case IMSG_LOG: {
+			struct log_line	ll;
+
+			if (ipc_data(&msg, &ll, sizeof(ll)) == -1 ||
+			    ll.pri < LOG_EMERG || ll.pri > LOG_DEBUG ||
+			    memchr(ll.text, '\0', sizeof(ll.text)) == NULL)
+				fatalx("engine pipe: bad IMSG_LOG");
+			logit(ll.pri, "%s", ll.text);
+			break;
+		}
 		case IMSG_LOG_VERBOSE: {
 			int	v;
 
@@ -360,6 +387,21 @@ parent_dispatch_engine(int fd, short event, void *arg)
 	ipcev_add(&iev_engine);
 }
 
+/*
+ * Everything to the engine goes through here: a healthy engine reads, so
+ * a queue that keeps growing means it does not, and we stop.
+ */
+static void
+parent_compose(uint32_t type, uint32_t peerid, int fd, const void *data,
+    size_t len)
+{
+	if (ipcev_compose(&iev_engine, type, peerid, fd, data, len) == -1)
+		fatal("compose");
+	if (iev_engine.ibuf.wqlen > PARENT_QUEUE_MAX ||
+	    iev_engine.ibuf.wqfds > PARENT_QUEUE_FDS)
+		fatalx("the engine does not read its pipe");
+}
+
 static void
 parent_send_conf(void)
 {
@@ -374,9 +416,8 @@ parent_send_conf(void)
 	ec.listen = conf.listen;
 	ec.dst = conf.dst;
 	strlcpy(ec.description, conf.description, sizeof(ec.description));
-	if (ipcev_compose(&iev_engine, IMSG_RECONF_CONF, 0, -1, &ec,
-	    sizeof(ec)) == -1)
-		fatal("compose");
+	parent_compose(IMSG_RECONF_CONF, 0, -1, &ec,
+	    sizeof(ec));
 
 	/* Every interface the configuration names, with what it says. */
 	for (i = 0; i < conf.nexcluded + conf.nlabels; i++) {
@@ -399,12 +440,10 @@ parent_send_conf(void)
 			strlcpy(ic.label, conf.labels[j].label,
 			    sizeof(ic.label));
 		}
-		if (ipcev_compose(&iev_engine, IMSG_RECONF_IFACE, 0, -1, &ic,
-		    sizeof(ic)) == -1)
-			fatal("compose");
+		parent_compose(IMSG_RECONF_IFACE, 0, -1, &ic,
+		    sizeof(ic));
 	}
-	if (ipcev_compose(&iev_engine, IMSG_RECONF_END, 0, -1, NULL, 0) == -1)
-		fatal("compose");
+	parent_compose(IMSG_RECONF_END, 0, -1, NULL, 0);
 }
 
 /*
@@ -415,7 +454,7 @@ static int
 parent_open_udp(const struct sockaddr_storage *local, const char *ifname,
     const struct sockaddr_storage *dst, int reuseport)
 {
-	char	a[ADDR_STRLEN];
+	char	a[ADDR_STRLEN], d[ADDR_STRLEN];
 	int	fd, one = 1, sz = conf.sockbuf;
 
 	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
@@ -447,7 +486,7 @@ parent_open_udp(const struct sockaddr_storage *local, const char *ifname,
  fail:
 	log_warn("%s%s%s: socket to %s", ifname ? ifname : "",
 	    ifname ? " " : "", addr_fmt(local, a, sizeof(a)),
-	    dst ? addr_fmt(dst, a, sizeof(a)) : "-");
+	    dst ? addr_fmt(dst, d, sizeof(d)) : "-");
 	close(fd);
 	return (-1);
 }
@@ -474,26 +513,24 @@ parent_open_listen(void)
 			    &one, sizeof(one));
 	}
 	log_info("listening on %s", addr_fmt(&conf.listen, a, sizeof(a)));
-	if (ipcev_compose(&iev_engine, IMSG_SOCKET_LISTEN, 0, fd, NULL,
-	    0) == -1)
-		fatal("compose");
+	parent_compose(IMSG_SOCKET_LISTEN, 0, fd, NULL,
+	    0);
 }
 
 /* Server: a socket connected to WireGuard, from an ephemeral port. */
-static void
-parent_open_wg(void)
+static int
+parent_open_wg(const struct sockaddr_storage *dst)
 {
 	struct sockaddr_storage	any;
 	char			a[ADDR_STRLEN];
 	int			fd;
 
 	memset(&any, 0, sizeof(any));
-	any.ss_family = conf.dst.ss_family;
-	if ((fd = parent_open_udp(&any, NULL, &conf.dst, 0)) == -1)
-		fatalx("cannot open a socket to WireGuard at %s",
-		    addr_fmt(&conf.dst, a, sizeof(a)));
-	if (ipcev_compose(&iev_engine, IMSG_SOCKET_WG, 0, fd, NULL, 0) == -1)
-		fatal("compose");
+	any.ss_family = dst->ss_family;
+	if ((fd = parent_open_udp(&any, NULL, dst, 0)) == -1)
+		log_warnx("cannot open a socket to WireGuard at %s",
+		    addr_fmt(dst, a, sizeof(a)));
+	return (fd);
 }
 
 /*
@@ -504,8 +541,11 @@ parent_open_wg(void)
 static void
 parent_peer_socket(struct ipc_msg *msg)
 {
+	static time_t		peer_sock_second;
+	static int		peer_sock_count;
 	struct peer_sock	ps;
 	struct sockaddr_storage	local;
+	time_t			now;
 	int			fd;
 
 	if (conf.role != ROLE_SERVER || ipc_data(msg, &ps,
@@ -526,11 +566,20 @@ parent_peer_socket(struct ipc_msg *msg)
 			((struct sockaddr_in6 *)&local)->sin6_port =
 			    ((struct sockaddr_in6 *)&conf.listen)->sin6_port;
 	}
-	fd = parent_open_udp(&local, NULL, &ps.peer, 1);
+	/* A burst of new clients is fine; a flood gets no sockets. */
+	now = time(NULL);
+	if (now != peer_sock_second) {
+		peer_sock_second = now;
+		peer_sock_count = 0;
+	}
+	if (++peer_sock_count > PEER_SOCK_RATE) {
+		fd = -1;
+		errno = EAGAIN;
+	} else
+		fd = parent_open_udp(&local, NULL, &ps.peer, 1);
 	ps.error = fd == -1 ? errno : 0;
-	if (ipcev_compose(&iev_engine, IMSG_PEER_SOCKET, 0, fd, &ps,
-	    sizeof(ps)) == -1)
-		fatal("compose");
+	parent_compose(IMSG_PEER_SOCKET, 0, fd, &ps,
+	    sizeof(ps));
 }
 
 /*
@@ -561,9 +610,8 @@ parent_links_update(void *arg)
 			continue;
 		log_info("interface %s gone", pl->st.ifname);
 		pl->st.status = LINK_GONE;
-		if (ipcev_compose(&iev_engine, IMSG_LINK_STATE, 0, -1,
-		    &pl->st, sizeof(pl->st)) == -1)
-			fatal("compose");
+		parent_compose(IMSG_LINK_STATE, 0, -1,
+		    &pl->st, sizeof(pl->st));
 		TAILQ_REMOVE(&plinks, pl, entry);
 		free(pl);
 	}
@@ -618,9 +666,8 @@ parent_links_update(void *arg)
 		pl->st = st;
 		if (st.status == LINK_NOSOCK)
 			pl->st.status = LINK_DOWN;
-		if (ipcev_compose(&iev_engine, IMSG_LINK_STATE, 0, fd, &st,
-		    sizeof(st)) == -1)
-			fatal("compose");
+		parent_compose(IMSG_LINK_STATE, 0, fd, &st,
+		    sizeof(st));
 	}
 }
 
@@ -645,7 +692,7 @@ parent_reload(uint32_t id, int reply)
 {
 	struct config		nconf;
 	struct reload_result	rr;
-	int			wg_changed;
+	int			wg_fd;
 
 	memset(&rr, 0, sizeof(rr));
 	if (config_parse(conffile, conf.role, &nconf, rr.text,
@@ -656,6 +703,8 @@ parent_reload(uint32_t id, int reply)
 		    "configuration", sizeof(rr.text));
 		goto done;
 	}
+	if (csock_arg != NULL)
+		strlcpy(nconf.csock, csock_arg, sizeof(nconf.csock));
 	if (parent_conf_fixed_changed(&conf, &nconf)) {
 		log_warnx("%s: role, listenAddr, user, chroot, "
 		    "controlSocket or socketBuffer changed: restart engarded "
@@ -664,6 +713,17 @@ parent_reload(uint32_t id, int reply)
 		    "controlSocket or socketBuffer changed: restart engarded "
 		    "to apply them\n", sizeof(rr.text));
 	}
+	/* The new socket to WireGuard first: a failure keeps the old. */
+	wg_fd = -1;
+	if (conf.role == ROLE_SERVER && addr_cmp(&conf.dst, &nconf.dst) != 0 &&
+	    (wg_fd = parent_open_wg(&nconf.dst)) == -1) {
+		log_warnx("%s: reload failed, keeping the running "
+		    "configuration", conffile);
+		strlcat(rr.text, "cannot open a socket to the new dstAddr: "
+		    "reload failed, keeping the running configuration",
+		    sizeof(rr.text));
+		goto done;
+	}
 	nconf.role = conf.role;
 	nconf.listen = conf.listen;
 	strlcpy(nconf.user, conf.user, sizeof(nconf.user));
@@ -671,19 +731,17 @@ parent_reload(uint32_t id, int reply)
 	strlcpy(nconf.csock, conf.csock, sizeof(nconf.csock));
 	nconf.sockbuf = conf.sockbuf;
 
-	wg_changed = addr_cmp(&conf.dst, &nconf.dst) != 0;
 	conf = nconf;
 	parent_send_conf();
-	if (conf.role == ROLE_SERVER && wg_changed)
-		parent_open_wg();
+	if (wg_fd != -1)
+		parent_compose(IMSG_SOCKET_WG, 0, wg_fd, NULL, 0);
 	parent_links_update(NULL);
 	log_info("configuration reloaded");
 	strlcat(rr.text, "configuration reloaded", sizeof(rr.text));
 	rr.ok = 1;
  done:
-	if (reply && ipcev_compose(&iev_engine, IMSG_RELOAD_RESULT, id, -1,
-	    &rr, sizeof(rr)) == -1)
-		fatal("compose");
+	if (reply)
+		parent_compose(IMSG_RELOAD_RESULT, id, -1, &rr, sizeof(rr));
 }
 
 /* The read-only socket: "x.sock" gives "x.ro.sock", anything else "x.ro". */
@@ -751,15 +809,13 @@ parent_control_init(void)
 	fd = parent_control_open(conf.csock, 0660, pw->pw_gid);
 	csock_made = 1;
 	ro = 0;
-	if (ipcev_compose(&iev_engine, IMSG_CONTROL_FD, 0, fd, &ro,
-	    sizeof(ro)) == -1)
-		fatal("compose");
+	parent_compose(IMSG_CONTROL_FD, 0, fd, &ro,
+	    sizeof(ro));
 
 	parent_control_path_ro(conf.csock, csock_ro, sizeof(csock_ro));
 	fd = parent_control_open(csock_ro, 0666, pw->pw_gid);
 	csock_ro_made = 1;
 	ro = 1;
-	if (ipcev_compose(&iev_engine, IMSG_CONTROL_FD, 0, fd, &ro,
-	    sizeof(ro)) == -1)
-		fatal("compose");
+	parent_compose(IMSG_CONTROL_FD, 0, fd, &ro,
+	    sizeof(ro));
 }

@@ -106,6 +106,7 @@ enum imsg_type {
 	IMSG_RELOAD,		/* engine: for control connection peerid */
 	IMSG_RELOAD_RESULT,	/* parent: struct reload_result */
 	IMSG_LOG_VERBOSE,	/* engine: int, the new verbosity */
+	IMSG_LOG,		/* child: struct log_line */
 	IMSG_MAX
 };
 
@@ -152,6 +153,14 @@ struct peer_sock {
 	struct sockaddr_storage	local;
 	int32_t			error;		/* errno, or 0 with a fd */
 	uint32_t		pad;
+};
+
+#define LOG_LINE_MAX	1024
+#define LOG_QUEUE_MAX	(256 * 1024)
+
+struct log_line {
+	int32_t			pri;
+	char			text[LOG_LINE_MAX];
 };
 
 struct reload_result {

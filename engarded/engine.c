@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/tree.h>
 #include <netinet/in.h>
@@ -46,6 +47,8 @@
 #define BATCH		64	/* datagrams per system call */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
 #define PEER_RETRY	5	/* seconds between socket requests */
+#define FD_RESERVE	128	/* descriptors kept for paths and control */
+#define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
 
 static void	engine_dispatch_parent(int, short, void *);
 static void	engine_reconf_end(void);
@@ -54,7 +57,7 @@ static void	engine_link_state(struct ipc_msg *);
 static void	engine_peer_socket(struct ipc_msg *);
 static void	engine_set_listen(int);
 static void	engine_set_wg(int);
-static int	engine_recv(int, int, int);
+static int	engine_recv(int, int, int, struct counters *);
 static int	engine_filter(int);
 static void	engine_send(int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
@@ -69,6 +72,10 @@ static void	engine_peer_request(struct peer *);
 static void	engine_timer(int, short, void *);
 static long	engine_age(const struct timespec *);
 static int	engine_swapped(const char *);
+static void	engine_pktinfo(const struct msghdr *,
+		    struct sockaddr_storage *);
+static void	engine_log_parent(int, const char *);
+static void	engine_peer_free(struct peer *);
 
 static struct event_base	*base;
 static struct ipcev		 iev_parent;
@@ -76,7 +83,8 @@ static struct event		 ev_listen, ev_wg, ev_timer;
 static int			 listen_fd = -1, wg_fd = -1;
 struct eng_conf			 ec;
 static struct eng_conf		 nec;
-static struct eng_ifconf	 ifconf[2 * CONF_MAX_IFS], nifconf[2 * CONF_MAX_IFS];
+static struct eng_ifconf	 ifconf[2 * CONF_MAX_IFS];
+static struct eng_ifconf	 nifconf[2 * CONF_MAX_IFS];
 static int			 nifc, nnifc, reconf_pending;
 struct path_list		 paths = TAILQ_HEAD_INITIALIZER(paths);
 struct peer_tree		 peers = RB_INITIALIZER(&peers);
@@ -98,11 +106,16 @@ static union {
 	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 }				 rctl[BATCH];
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
+static int			 peer_fds, peer_fds_max;
+static time_t			 wg_logged;
 
 void
 engine_main(int debug, int verbose, const char *user, const char *root,
     int seccomp_log)
 {
+	struct rlimit	rl;
+	struct timeval	tv = { 1, 0 };
+
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 	log_procinit("engine");
@@ -114,6 +127,11 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	/* Everything that needs a file or a new descriptor comes first. */
 	if ((base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/* Clients get sockets of their own while descriptors are plenty. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		fatal("getrlimit");
+	peer_fds_max = rl.rlim_cur > 2 * FD_RESERVE ?
+	    (int)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE / 2;
 	if (fcntl(PARENT_FD, F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
 	sandbox_drop(user, root, "engine");
@@ -122,12 +140,11 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	ipcev_init(&iev_parent, base, PARENT_FD, engine_dispatch_parent,
 	    NULL);
 	ipcev_add(&iev_parent);
+	/* Out of the foreground, the parent writes our log lines. */
+	if (!debug)
+		log_sethook(engine_log_parent);
 	event_assign(&ev_timer, base, -1, EV_PERSIST, engine_timer, NULL);
-	{
-		struct timeval	tv = { 1, 0 };
-
-		event_add(&ev_timer, &tv);
-	}
+	event_add(&ev_timer, &tv);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	engine_start = now;
 	control_init(base);
@@ -268,9 +285,14 @@ engine_link_state(struct ipc_msg *msg)
 
 	if (ec.role != ROLE_CLIENT || ipc_data(msg, &ls, sizeof(ls)) == -1 ||
 	    ls.status >= LINK_STATUS_MAX ||
-	    (ls.status == LINK_ACTIVE) != (msg->fd != -1))
+	    (ls.status == LINK_ACTIVE) != (msg->hdr.flags & IPC_F_HASFD))
 		fatalx("bad IMSG_LINK_STATE");
 	ls.ifname[IFNAMSIZ - 1] = '\0';
+	if (ipc_fd_lost(msg)) {
+		log_warnx("interface %s: out of descriptors, not used",
+		    ls.ifname);
+		ls.status = LINK_NOSOCK;
+	}
 
 	if (ls.status == LINK_GONE) {
 		if ((p = path_find(&paths, ls.ifname)) != NULL) {
@@ -327,7 +349,7 @@ engine_set_wg(int fd)
  * datagrams, 0 when there was nothing or only an error to skip.
  */
 static int
-engine_recv(int fd, int names, int ctl)
+engine_recv(int fd, int names, int ctl, struct counters *c)
 {
 	int	i, n;
 
@@ -350,8 +372,10 @@ engine_recv(int fd, int names, int ctl)
 	if (n == -1) {
 		/* ICMP errors of earlier sends surface here: not ours. */
 		if (errno != EAGAIN && errno != EINTR &&
-		    errno != ECONNREFUSED)
+		    errno != ECONNREFUSED) {
+			c->errors++;
 			log_debug("recvmmsg: %s", strerror(errno));
+		}
 		return (0);
 	}
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
@@ -414,16 +438,23 @@ engine_send(int fd, int k, const struct sockaddr_storage *to,
 		}
 		if (r == -1 && errno == EINTR)
 			continue;
+		if (last_errno != NULL)
+			*last_errno = errno;
 		/* A pending ICMP error is reported once, then cleared. */
 		if (r == -1 && !retried && (errno == ECONNREFUSED ||
 		    errno == EHOSTUNREACH || errno == ENETUNREACH)) {
 			retried = 1;
 			continue;
 		}
-		if (last_errno != NULL)
-			*last_errno = errno;
-		c->drops_out += k - off;
-		break;
+		/* A full queue refuses the rest too: drop it, never wait. */
+		if (errno == EAGAIN || errno == ENOBUFS) {
+			c->drops_out += k - off;
+			break;
+		}
+		/* Refused for this datagram alone: skip it, send the rest. */
+		c->drops_out++;
+		c->errors++;
+		off++;
 	}
 }
 
@@ -436,7 +467,7 @@ engine_client_wg_read(int fd, short event, void *arg)
 
 	(void)event;
 	(void)arg;
-	if ((n = engine_recv(fd, 1, 0)) == 0)
+	if ((n = engine_recv(fd, 1, 0, &stats.wg)) == 0)
 		return;
 	k = engine_filter(n);
 	if (k == 0)
@@ -451,8 +482,11 @@ engine_client_wg_read(int fd, short event, void *arg)
 		char	a[ADDR_STRLEN];
 
 		wg_peer = rname[i];
-		log_info("WireGuard is at %s",
-		    addr_fmt(&wg_peer, a, sizeof(a)));
+		if (now.tv_sec - wg_logged >= WG_LOG_EVERY || !wg_logged) {
+			log_info("WireGuard is at %s",
+			    addr_fmt(&wg_peer, a, sizeof(a)));
+			wg_logged = now.tv_sec;
+		}
 	}
 
 	TAILQ_FOREACH(p, &paths, entry) {
@@ -473,7 +507,7 @@ engine_client_path_read(int fd, short event, void *arg)
 	int		 i, n, k;
 
 	(void)event;
-	if ((n = engine_recv(fd, 0, 0)) == 0)
+	if ((n = engine_recv(fd, 0, 0, &p->c)) == 0)
 		return;
 	k = engine_filter(n);
 	if (k == 0)
@@ -559,10 +593,14 @@ engine_peer_request(struct peer *pr)
 {
 	struct peer_sock	ps;
 
+	/* Beyond the budget, a client is served by the listen socket. */
+	if (peer_fds >= peer_fds_max)
+		return;
+	peer_fds++;
 	memset(&ps, 0, sizeof(ps));
 	ps.peer = pr->addr;
 	ps.local = pr->local;
-	pr->requested = now.tv_sec ? now.tv_sec : 1;
+	pr->requested = 1;
 	if (ipcev_compose(&iev_parent, IMSG_PEER_SOCKET_REQ, 0, -1, &ps,
 	    sizeof(ps)) == -1)
 		fatal("compose");
@@ -576,19 +614,30 @@ engine_peer_socket(struct ipc_msg *msg)
 	char			 a[ADDR_STRLEN];
 
 	if (ec.role != ROLE_SERVER || ipc_data(msg, &ps, sizeof(ps)) == -1 ||
-	    (ps.error == 0) != (msg->fd != -1))
+	    (ps.error == 0) != ((msg->hdr.flags & IPC_F_HASFD) != 0))
 		fatalx("bad IMSG_PEER_SOCKET");
-	if ((pr = peer_find(&peers, &ps.peer)) == NULL || pr->fd != -1) {
+	if (ipc_fd_lost(msg))
+		ps.error = EMFILE;
+	pr = peer_find(&peers, &ps.peer);
+	if (pr == NULL || pr->fd != -1 || !pr->requested) {
 		/* Expired meanwhile, or answered twice. */
 		if (msg->fd != -1)
 			close(msg->fd);
 		return;
 	}
 	if (msg->fd == -1) {
-		log_warnx("client %s: no socket of its own: %s",
-		    addr_fmt(&ps.peer, a, sizeof(a)), strerror(ps.error));
+		/* It goes on through the listen socket; said once. */
+		if (!pr->warned)
+			log_warnx("client %s: no socket of its own: %s",
+			    addr_fmt(&ps.peer, a, sizeof(a)),
+			    strerror(ps.error));
+		pr->warned = 1;
+		peer_fds--;
+		pr->requested = 0;
+		pr->retry = now.tv_sec + PEER_RETRY;
 		return;
 	}
+	pr->requested = 0;
 	pr->fd = msg->fd;
 	event_assign(&pr->ev, base, pr->fd, EV_READ | EV_PERSIST,
 	    engine_server_peer_read, pr);
@@ -604,7 +653,7 @@ engine_server_listen_read(int fd, short event, void *arg)
 
 	(void)event;
 	(void)arg;
-	if ((n = engine_recv(fd, 1, 1)) == 0)
+	if ((n = engine_recv(fd, 1, 1, &stats.wg)) == 0)
 		return;
 	k = engine_filter(n);
 	for (i = j = 0; i < k; i++) {
@@ -634,7 +683,7 @@ engine_server_peer_read(int fd, short event, void *arg)
 	int		 i, n, k;
 
 	(void)event;
-	if ((n = engine_recv(fd, 0, 0)) == 0)
+	if ((n = engine_recv(fd, 0, 0, &pr->c)) == 0)
 		return;
 	if ((k = engine_filter(n)) == 0)
 		return;
@@ -654,7 +703,7 @@ engine_server_wg_read(int fd, short event, void *arg)
 
 	(void)event;
 	(void)arg;
-	if ((n = engine_recv(fd, 0, 0)) == 0)
+	if ((n = engine_recv(fd, 0, 0, &stats.wg)) == 0)
 		return;
 	if ((k = engine_filter(n)) == 0)
 		return;
@@ -672,6 +721,18 @@ engine_server_wg_read(int fd, short event, void *arg)
 			engine_send(listen_fd, k, &pr->addr, &pr->c,
 			    &pr->last_errno);
 	}
+}
+
+/* A peer leaves: its socket, and its share of the descriptor budget. */
+static void
+engine_peer_free(struct peer *pr)
+{
+	if (pr->fd != -1 || pr->requested)
+		peer_fds--;
+	peer_close(pr);
+	RB_REMOVE(peer_tree, &peers, pr);
+	npeers--;
+	free(pr);
 }
 
 /* Whole seconds since ts on the monotonic clock. */
@@ -698,13 +759,11 @@ engine_timer(int fd, short event, void *arg)
 		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout) {
 			log_info("client %s timed out",
 			    addr_fmt(&pr->addr, a, sizeof(a)));
-			peer_close(pr);
-			RB_REMOVE(peer_tree, &peers, pr);
-			npeers--;
-			free(pr);
+			engine_peer_free(pr);
 			continue;
 		}
-		if (pr->fd == -1 && now.tv_sec - pr->requested >= PEER_RETRY)
+		if (pr->fd == -1 && !pr->requested &&
+		    now.tv_sec >= pr->retry)
 			engine_peer_request(pr);
 	}
 }
@@ -777,4 +836,26 @@ engine_log_verbose(int v)
 	if (ipcev_compose(&iev_parent, IMSG_LOG_VERBOSE, 0, -1, &v,
 	    sizeof(v)) == -1)
 		fatal("compose");
+}
+
+/*
+ * Log lines go to the parent, which can reach syslog from outside the
+ * chroot; a parent that does not read loses lines, never the engine time.
+ */
+static void
+engine_log_parent(int pri, const char *line)
+{
+	struct log_line	ll;
+
+	if (iev_parent.ibuf.wqlen > LOG_QUEUE_MAX)
+		return;
+	memset(&ll, 0, sizeof(ll));
+	ll.pri = pri;
+	strlcpy(ll.text, line, sizeof(ll.text));
+	if (ipc_compose(&iev_parent.ibuf, IMSG_LOG, 0, -1, &ll,
+	    sizeof(ll)) == -1)
+		return;
+	/* A fatal error exits right after: try to get the line out now. */
+	(void)ipc_flush(&iev_parent.ibuf);
+	ipcev_add(&iev_parent);
 }

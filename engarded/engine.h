@@ -66,7 +66,9 @@ struct peer {
 	struct sockaddr_storage	 addr;
 	struct sockaddr_storage	 local;		/* where it sent to */
 	int			 fd;
-	int			 requested;
+	int			 requested;	/* asked, no answer yet */
+	int			 warned;
+	time_t			 retry;		/* when to ask again */
 	struct event		 ev;
 	struct counters		 c;
 	struct timespec		 first_seen;

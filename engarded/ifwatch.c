@@ -51,6 +51,7 @@ static void		 ifw_addr(const struct nlmsghdr *);
 static int		 ifw_link_attr(const struct nlattr *, void *);
 static int		 ifw_addr_attr(const struct nlattr *, void *);
 static void		 ifw_dispatch(int, short, void *);
+static int		 ifw_linkinfo_attr(const struct nlattr *, void *);
 
 static struct ifw_list	 ifw_list = TAILQ_HEAD_INITIALIZER(ifw_list);
 static struct mnl_socket *ifw_nl;
@@ -219,7 +220,7 @@ ifw_dispatch(int fd, short event, void *arg)
 {
 	static char	buf[IFW_BUFSIZE];
 	ssize_t		n;
-	int		changed = 0;
+	int		changed = 0, lost = 0;
 
 	(void)fd;
 	(void)event;
@@ -232,18 +233,24 @@ ifw_dispatch(int fd, short event, void *arg)
 			if (errno == EAGAIN)
 				break;
 			if (errno == ENOBUFS) {
-				/* Events were lost: learn everything anew. */
-				log_warnx("netlink events lost, rescanning");
-				ifw_flush();
-				ifw_dump(RTM_GETLINK);
-				ifw_dump(RTM_GETADDR);
-				changed = 1;
+				lost = 1;
 				continue;
 			}
 			fatal("netlink receive");
 		}
+		/* Older than the dump to come: not worth applying. */
+		if (lost)
+			continue;
 		if (mnl_cb_run(buf, n, 0, 0, ifw_msg, NULL) == MNL_CB_ERROR)
 			log_warn("netlink message");
+		changed = 1;
+	}
+	if (lost) {
+		/* Events were lost: learn everything anew. */
+		log_warnx("netlink events lost, rescanning");
+		ifw_flush();
+		ifw_dump(RTM_GETLINK);
+		ifw_dump(RTM_GETADDR);
 		changed = 1;
 	}
 	if (changed && ifw_changed != NULL)
@@ -339,6 +346,7 @@ ifw_link(const struct nlmsghdr *nlh)
 struct ifw_addrattrs {
 	const void	*addr;
 	const void	*local;
+	size_t		 alen;		/* the family's address length */
 	uint32_t	 flags;
 	int		 hasflags;
 };
@@ -350,10 +358,12 @@ ifw_addr_attr(const struct nlattr *attr, void *data)
 
 	switch (mnl_attr_get_type(attr)) {
 	case IFA_ADDRESS:
-		aa->addr = mnl_attr_get_payload(attr);
+		if (mnl_attr_get_payload_len(attr) == aa->alen)
+			aa->addr = mnl_attr_get_payload(attr);
 		break;
 	case IFA_LOCAL:
-		aa->local = mnl_attr_get_payload(attr);
+		if (mnl_attr_get_payload_len(attr) == aa->alen)
+			aa->local = mnl_attr_get_payload(attr);
 		break;
 	case IFA_FLAGS:
 		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
@@ -388,6 +398,7 @@ ifw_addr(const struct nlmsghdr *nlh)
 		return;
 
 	memset(&aa, 0, sizeof(aa));
+	aa.alen = alen;
 	mnl_attr_parse(nlh, sizeof(*ifa), ifw_addr_attr, &aa);
 	/* On point-to-point links IFA_LOCAL is ours, IFA_ADDRESS the peer. */
 	p = aa.local != NULL ? aa.local : aa.addr;

@@ -121,6 +121,8 @@ static size_t	 batch_send(int, struct batch *, unsigned int, int, uint64_t *,
 static void	 seq_init(struct seqstat *, uint64_t);
 static int	 seq_add(struct seqstat *, const unsigned char *, size_t,
 		    uint64_t *);
+static void	 seq_missing(const struct seqstat *, uint64_t, int64_t *,
+		    uint64_t *);
 static void	 hist_add(struct hist *, uint64_t);
 static uint64_t	 hist_pct(const struct hist *, double);
 static uint64_t	 us(uint64_t);
@@ -439,6 +441,31 @@ seq_add(struct seqstat *s, const unsigned char *p, size_t len, uint64_t *ts)
 	return 1;
 }
 
+/*
+ * Where the losses are: the first missing sequence number below n (-1 when
+ * none is) and how many runs of consecutive losses there are.
+ */
+static void
+seq_missing(const struct seqstat *s, uint64_t n, int64_t *first,
+    uint64_t *runs)
+{
+	uint64_t	i;
+	int		prev = 1, have;
+
+	*first = -1;
+	*runs = 0;
+	if (n > s->nbits)
+		n = s->nbits;
+	for (i = 0; i < n; i++) {
+		have = (s->seen[i / 8] >> (i % 8)) & 1;
+		if (!have && prev)
+			(*runs)++;
+		if (!have && *first == -1)
+			*first = (int64_t)i;
+		prev = have;
+	}
+}
+
 static void
 hist_add(struct hist *h, uint64_t v)
 {
@@ -706,7 +733,8 @@ gen_sink(int argc, char *argv[])
 	double			 maxsec = 60, idle = 2;
 	uint64_t		 expect = 0, t0, now, deadline, wake, last = 0;
 	uint64_t		 maxgap = 0, idlens, lost, ts, echoed = 0;
-	uint64_t		 echoerr = 0;
+	uint64_t		 echoerr = 0, runs;
+	int64_t			 first;
 	int			 ch, fd, i, r, echo = 0;
 
 	while ((ch = getopt(argc, argv, "ei:n:r:t:")) != -1) {
@@ -812,7 +840,10 @@ gen_sink(int argc, char *argv[])
 	if (echo)
 		printf(",\"echoed\":%" PRIu64 ",\"echo_errors\":%" PRIu64,
 		    echoed, echoerr);
-	printf("}\n");
+	seq_missing(&s, expect != 0 ? expect : (s.any ? s.highest + 1 : 0),
+	    &first, &runs);
+	printf(",\"first_lost\":%" PRId64 ",\"loss_runs\":%" PRIu64 "}\n",
+	    first, runs);
 	if (fflush(stdout) == EOF)
 		err(1, "stdout");
 	free(lat);

@@ -184,5 +184,9 @@ udp_errors()
 		echo "$ns: $(ip netns exec "$ns" cat /proc/net/snmp |
 		    awk '/^Udp:/ { if (h) { print "InErrors " $4 \
 		    " RcvbufErrors " $6 " SndbufErrors " $7; exit } h = 1 }')"
+		# Which sockets dropped, with their buffer sizes.
+		ip netns exec "$ns" ss -uanmp 2>/dev/null | awk '
+		    /^UNCONN|^ESTAB/ { sock = $4 " " $5 " " $7 }
+		    /skmem/ && !/d0\)/ { print "  " sock " " $1 }'
 	done
 }

@@ -268,11 +268,27 @@ eg_cleanup()
 	return 0
 }
 
+# eg_keep_logs rc: after a failure, the daemons' logs and the streams'
+# results go to regress/out/NAME.files for a look afterwards.
+eg_keep_logs()
+{
+	local dir
+	[ "$1" -ne 0 ] || [ "$EG_FAIL" -gt 0 ] || return 0
+	[ -n "$EG_TMP" ] && [ -d "$EG_TMP" ] || return 0
+	dir=$EG_ROOT/regress/out/$(basename "$0" .sh).files
+	rm -rf "$dir"
+	mkdir -p "$dir" &&
+	    cp "$EG_TMP"/*.log "$EG_TMP"/*.json "$EG_TMP"/*.yml "$dir" \
+	    2>/dev/null
+	echo "# logs kept in $dir"
+}
+
 eg_exit()
 {
 	local rc=$?
 	trap - EXIT INT TERM HUP
 	set +e
+	eg_keep_logs "$rc"
 	eg_cleanup >/dev/null 2>&1
 	if [ "$rc" -eq 0 ] && [ "$EG_FAIL" -gt 0 ]; then
 		rc=1
@@ -537,7 +553,8 @@ eg_wg_spawn()
 {
 	local ns=$1 side=$2
 	WG_PROCESS_FOREGROUND=1 \
-	    WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 LOG_LEVEL=error \
+	    WG_I_PREFER_BUGGY_USERSPACE_TO_POLISHED_KMOD=1 \
+	    LOG_LEVEL=${WG_LOG_LEVEL:-error} \
 	    ip netns exec "$ns" sh -c '
 		mount -t tmpfs -o mode=0755,size=1m egrun /run &&
 		mkdir -m 0700 /run/wireguard &&

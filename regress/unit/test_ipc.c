@@ -19,6 +19,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -278,6 +279,62 @@ test_truncated(void **state)
 	assert_int_equal(ipc_get(&p->b, &m), 0);
 }
 
+/* A channel that refuses descriptors never gets one, nor the message. */
+static void
+test_refuse_fds(void **state)
+{
+	struct pair	*p = *state;
+	struct ipc_msg	 m;
+	int		 fds[2];
+
+	ipc_refuse_fds(&p->b);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(ipc_compose(&p->a, 1, 0, fds[0], "x", 1), 0);
+	assert_int_equal(ipc_flush(&p->a), 1);
+	assert_true(ipc_read(&p->b) > 0);
+	assert_int_equal(p->b.nfds, 0);
+	assert_int_equal(ipc_get(&p->b, &m), -1);
+	assert_int_equal(errno, EBADMSG);
+	close(fds[1]);
+}
+
+/* Out of descriptors: the message still comes, without its descriptor. */
+static void
+test_lost_fd(void **state)
+{
+	struct pair	*p = *state;
+	struct ipc_msg	 m;
+	struct rlimit	 old, low;
+	int		 fds[2], spare[256], n = 0, i;
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(ipc_compose(&p->a, 1, 0, fds[0], "x", 1), 0);
+	assert_int_equal(ipc_compose(&p->a, 2, 0, -1, "y", 1), 0);
+	assert_int_equal(ipc_flush(&p->a), 1);
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low = old;
+	low.rlim_cur = 64;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	while (n < 256 && (spare[n] = dup(0)) != -1)
+		n++;
+	assert_int_equal(errno, EMFILE);
+	assert_true(ipc_read(&p->b) > 0);
+	for (i = 0; i < n; i++)
+		close(spare[i]);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+
+	assert_int_equal(ipc_get(&p->b, &m), 1);
+	assert_int_equal(m.hdr.type, 1);
+	assert_int_equal(m.fd, -1);
+	assert_true(ipc_fd_lost(&m));
+	while (ipc_get(&p->b, &m) == 0)
+		assert_true(ipc_read(&p->b) > 0);
+	assert_int_equal(m.hdr.type, 2);
+	assert_false(ipc_fd_lost(&m));
+	close(fds[1]);
+}
+
 int
 main(void)
 {
@@ -301,6 +358,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_missing_fd, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_refuse_fds, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lost_fd, setup,
 		    teardown),
 	};
 
