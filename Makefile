@@ -11,9 +11,10 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libevent-dev libyaml-dev libtls-dev libbsd-dev libmnl-dev \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
-		mandoc openssl curl procps passwd socat util-linux
+		mandoc openssl curl procps passwd socat util-linux \
+		chromium nodejs prometheus
 
-PKGS =		libevent libtls libmnl libseccomp jansson yaml-0.1 \
+PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
 PKG_CFLAGS :=	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS :=	$(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -27,7 +28,9 @@ LDLIBS +=	$(PKG_LIBS)
 COMMON_SRCS =	common/log.c common/ipc.c common/ipcev.c common/util.c
 ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
 		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
-		engarded/engine.c engarded/path.c engarded/control.c
+		engarded/engine.c engarded/path.c engarded/control.c \
+		engarded/wg.c engarded/webui.c engarded/http.c engarded/webcert.c \
+		engarded/assets.c
 ENGARDECTL_SRCS = engardectl/engardectl.c engardectl/parser.c \
 		engardectl/output.c engardectl/output_json.c
 
@@ -46,6 +49,12 @@ engarded/engarded: $(ENGARDED_OBJS)
 
 engardectl/engardectl: $(ENGARDECTL_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $(ENGARDECTL_OBJS) $(LDLIBS)
+
+WEBUI_FILES =	webui/index.html webui/app.js webui/style.css
+
+# The dashboard's files, compiled in: the chrooted process reads no file.
+engarded/assets.c: engarded/mkassets.sh $(WEBUI_FILES)
+	sh engarded/mkassets.sh $(WEBUI_FILES) >$@.tmp && mv $@.tmp $@
 
 regress/bench/udpgen: regress/bench/udpgen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/udpgen.c -lm
@@ -122,7 +131,8 @@ install: all
 	if [ -z "$(DESTDIR)" ]; then $(MAKE) sysprep; fi
 
 clean:
-	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san)
+	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san) \
+	    engarded/assets.c
 	rm -rf regress/out
 
 .PHONY: all unit deps sysprep check demo lint-man install clean

@@ -93,6 +93,7 @@ struct ctl_status {
 	uint64_t		no_wg_peer;
 	uint64_t		no_path;
 	uint64_t		peer_limit;
+	uint64_t		hs_copies;	/* handshake copies dropped */
 	uint64_t		ctl_errors;
 };
 

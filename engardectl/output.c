@@ -350,6 +350,8 @@ show_status(const struct ctl_status *st)
 	    " no WireGuard peer yet, %" PRIu64 " no usable path, %" PRIu64
 	    " client table full\n", st->oversized, st->empty, st->no_wg_peer,
 	    st->no_path, st->peer_limit);
+	printf("handshake copies not passed on: %" PRIu64 "\n",
+	    st->hs_copies);
 	printf("control errors: %" PRIu64 "\n", st->ctl_errors);
 }
 

@@ -223,6 +223,7 @@ json_status(const struct ctl_status *st)
 	j_set(o, "no_wireguard_peer", j_uint(st->no_wg_peer));
 	j_set(o, "no_path", j_uint(st->no_path));
 	j_set(o, "client_limit", j_uint(st->peer_limit));
+	j_set(o, "handshake_copies", j_uint(st->hs_copies));
 	j_set(top, "dropped", o);
 
 	j_set(top, "control_errors", j_uint(st->ctl_errors));

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -173,6 +174,8 @@ enum web_key {
 	WK_LISTEN,
 	WK_USERNAME,
 	WK_PASSWORD,
+	WK_PASSWORDFILE,
+	WK_TLS,
 	WK_MAX
 };
 
@@ -180,6 +183,33 @@ static const struct keydef web_keys[WK_MAX] = {
 	[WK_LISTEN] =		{ "listenAddr",		R_BOTH },
 	[WK_USERNAME] =		{ "username",		R_BOTH },
 	[WK_PASSWORD] =		{ "password",		R_BOTH },
+	[WK_PASSWORDFILE] =	{ "passwordFile",	R_BOTH },
+	[WK_TLS] =		{ "tls",		R_BOTH },
+};
+
+enum tls_key {
+	TLK_CERT,
+	TLK_KEY,
+	TLK_MAX
+};
+
+static const struct keydef tls_keys[TLK_MAX] = {
+	[TLK_CERT] =		{ "certificate",	R_BOTH },
+	[TLK_KEY] =		{ "key",		R_BOTH },
+};
+
+/* The scalar values of webManager.tls, any case, quoted or not. */
+static const struct {
+	const char	*word;
+	int		 tls;
+} tls_words[] = {
+	{ "off",	WEB_TLS_OFF },
+	{ "false",	WEB_TLS_OFF },
+	{ "no",		WEB_TLS_OFF },
+	{ "on",		WEB_TLS_AUTO },
+	{ "true",	WEB_TLS_AUTO },
+	{ "yes",	WEB_TLS_AUTO },
+	{ "auto",	WEB_TLS_AUTO },
 };
 
 static void	 conf_err(struct cparse *, size_t, const char *, ...)
@@ -233,6 +263,10 @@ static void	 parse_labels(struct cparse *, const struct ynode *,
 		    struct config *);
 static void	 parse_overrides(struct cparse *, const struct ynode *,
 		    struct config *);
+static void	 parse_tls(struct cparse *, const struct ynode *,
+		    const struct ynode *, struct conf_web *);
+static void	 check_credentials(struct cparse *, const struct ynode **,
+		    const struct ynode **);
 static void	 parse_web(struct cparse *, const struct ynode *,
 		    struct config *);
 static void	 parse_section(struct cparse *, const struct ynode *,
@@ -1265,11 +1299,106 @@ parse_overrides(struct cparse *p, const struct ynode *n, struct config *c)
 	}
 }
 
-/* An empty or missing listenAddr disables the web manager. */
+/*
+ * webManager.tls (key and value n): a word, or a mapping naming the
+ * certificate and key files, or neither for a self-signed certificate.
+ * Errors about the whole of it go on the line of the key.
+ */
+static void
+parse_tls(struct cparse *p, const struct ynode *key, const struct ynode *n,
+    struct conf_web *w)
+{
+	const struct ynode	*keys[TLK_MAX], *vals[TLK_MAX];
+	char			 buf[CONF_SHOW_LEN];
+	size_t			 i, save;
+	int			 ok = 1;
+
+	if (check_anchor(p, n) == -1)
+		return;
+	if (n->type == YN_SCALAR) {
+		for (i = 0; i < sizeof(tls_words) / sizeof(tls_words[0]); i++)
+			if (strlen(n->str) == n->len &&
+			    strcasecmp(n->str, tls_words[i].word) == 0) {
+				w->tls = tls_words[i].tls;
+				return;
+			}
+		conf_err(p, n->line, "\"%s\": expected off, auto or a mapping "
+		    "with certificate and key", show(n->str, n->len, buf,
+		    sizeof(buf)));
+		return;
+	}
+	if (n->type != YN_MAP) {
+		conf_err(p, n->line, "expected off, auto or a mapping with "
+		    "certificate and key, not %s", node_what(n));
+		return;
+	}
+	map_collect(p, n, tls_keys, TLK_MAX, keys, vals);
+	if (!node_null(vals[TLK_CERT])) {
+		save = path_push(p, ".certificate");
+		if (get_path(p, vals[TLK_CERT], w->cert, sizeof(w->cert)) == -1)
+			ok = 0;
+		path_pop(p, save);
+	}
+	if (!node_null(vals[TLK_KEY])) {
+		save = path_push(p, ".key");
+		if (get_path(p, vals[TLK_KEY], w->key, sizeof(w->key)) == -1)
+			ok = 0;
+		path_pop(p, save);
+	}
+	if (node_null(vals[TLK_CERT]) != node_null(vals[TLK_KEY]))
+		conf_err(p, key->line, "certificate and key go together");
+	else if (!node_null(vals[TLK_CERT]) && ok)
+		w->tls = WEB_TLS_FILES;
+}
+
+/*
+ * A username needs a password or a password file, and the other way
+ * round; without either, anyone may log in, as in Go engarde.  What counts
+ * is what the file gives, so that a value found too long is not reported
+ * twice.
+ */
+static void
+check_credentials(struct cparse *p, const struct ynode **keys,
+    const struct ynode **vals)
+{
+	const struct ynode	*pw;
+	size_t			 save;
+	int			 user, pass;
+
+	if (!node_null(vals[WK_PASSWORD]) &&
+	    !node_null(vals[WK_PASSWORDFILE])) {
+		save = path_push(p, ".passwordFile");
+		conf_err(p, keys[WK_PASSWORDFILE]->line,
+		    "password and passwordFile exclude each other");
+		path_pop(p, save);
+	}
+	user = !node_empty(vals[WK_USERNAME]);
+	pass = !node_empty(vals[WK_PASSWORD]) ||
+	    !node_null(vals[WK_PASSWORDFILE]);
+	if (user && !pass) {
+		save = path_push(p, ".username");
+		conf_err(p, keys[WK_USERNAME]->line,
+		    "username and password go together");
+		path_pop(p, save);
+	} else if (pass && !user) {
+		pw = !node_empty(vals[WK_PASSWORD]) ? keys[WK_PASSWORD] :
+		    keys[WK_PASSWORDFILE];
+		save = path_push(p, ".%s", pw == keys[WK_PASSWORD] ?
+		    "password" : "passwordFile");
+		conf_err(p, pw->line, "username and password go together");
+		path_pop(p, save);
+	}
+}
+
+/*
+ * An empty or missing listenAddr disables the web manager: the other keys
+ * are still checked, but nothing of them is kept.
+ */
 static void
 parse_web(struct cparse *p, const struct ynode *n, struct config *c)
 {
 	const struct ynode	*keys[WK_MAX], *vals[WK_MAX];
+	struct conf_web		*w = &c->web;
 	size_t			 save;
 
 	if (check_coll(p, n, YN_MAP) == -1)
@@ -1277,24 +1406,41 @@ parse_web(struct cparse *p, const struct ynode *n, struct config *c)
 	map_collect(p, n, web_keys, WK_MAX, keys, vals);
 	if (!node_empty(vals[WK_LISTEN])) {
 		save = path_push(p, ".listenAddr");
-		if (get_addr(p, vals[WK_LISTEN], &c->web.listen) == 0)
-			c->web.enabled = 1;
+		if (get_addr(p, vals[WK_LISTEN], &w->listen) == 0)
+			w->enabled = 1;
 		path_pop(p, save);
 	}
 	if (!node_null(vals[WK_USERNAME])) {
 		save = path_push(p, ".username");
-		get_string(p, vals[WK_USERNAME], c->web.username,
-		    sizeof(c->web.username));
+		get_string(p, vals[WK_USERNAME], w->username,
+		    sizeof(w->username));
 		path_pop(p, save);
 	}
 	if (!node_null(vals[WK_PASSWORD])) {
 		save = path_push(p, ".password");
-		get_string(p, vals[WK_PASSWORD], c->web.password,
-		    sizeof(c->web.password));
+		get_string(p, vals[WK_PASSWORD], w->password,
+		    sizeof(w->password));
 		path_pop(p, save);
 	}
-	if (!c->web.enabled)
-		memset(&c->web, 0, sizeof(c->web));
+	if (!node_null(vals[WK_PASSWORDFILE])) {
+		save = path_push(p, ".passwordFile");
+		get_path(p, vals[WK_PASSWORDFILE], w->passwordfile,
+		    sizeof(w->passwordfile));
+		path_pop(p, save);
+	}
+	check_credentials(p, keys, vals);
+	if (!node_null(vals[WK_TLS])) {
+		save = path_push(p, ".tls");
+		parse_tls(p, keys[WK_TLS], vals[WK_TLS], w);
+		/* Plain HTTP shows the password: keep it on the host. */
+		if (w->tls == WEB_TLS_OFF && w->enabled &&
+		    !addr_is_loopback(&w->listen))
+			conf_err(p, keys[WK_TLS]->line, "tls: off is allowed "
+			    "only on a loopback listenAddr");
+		path_pop(p, save);
+	}
+	if (!w->enabled)
+		memset(w, 0, sizeof(*w));
 }
 
 /* One section, validated whole and stored in c (which it initialises). */

@@ -78,6 +78,7 @@ static void	control_counters(struct ctl_counters *,
 
 static TAILQ_HEAD(, ctl_conn)	conns = TAILQ_HEAD_INITIALIZER(conns);
 static struct ctl_listener	listeners[2];
+static struct ctl_listener	attached;	/* made by the parent */
 static int			nlisteners;
 static uint32_t			next_id = 1;
 static struct event_base	*cbase;
@@ -103,6 +104,16 @@ control_listen(int fd, int readonly)
 	    l);
 	event_add(&l->ev, NULL);
 	evtimer_assign(&l->ev_pause, cbase, control_resume, l);
+}
+
+/*
+ * A connection made for us by the parent: the dashboard's.  It counts
+ * against a share of its own, never against the sockets' shares.
+ */
+void
+control_attach(int fd)
+{
+	control_add(fd, &attached);
 }
 
 static void
@@ -173,7 +184,9 @@ control_add(int fd, struct ctl_listener *l)
 	ipc_refuse_fds(&c->iev.ibuf);
 	ipcev_add(&c->iev);
 	evtimer_assign(&c->ev_idle, cbase, control_idle, c);
-	evtimer_add(&c->ev_idle, &tv);
+	/* The dashboard's connection is ours for good: it may be quiet. */
+	if (l != &attached)
+		evtimer_add(&c->ev_idle, &tv);
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 }
 
@@ -468,6 +481,7 @@ control_show_status(struct ctl_conn *c)
 	st.no_wg_peer = stats.no_wg_peer;
 	st.no_path = stats.no_path;
 	st.peer_limit = stats.peer_limit;
+	st.hs_copies = stats.hs_copies;
 	st.ctl_errors = stats.ctl_errors;
 	control_compose(c, IMSG_CTL_STATUS, &st, sizeof(st));
 	control_compose(c, IMSG_CTL_END, NULL, 0);

@@ -25,6 +25,7 @@
 
 void	control_init(struct event_base *);
 void	control_listen(int, int);
+void	control_attach(int);
 void	control_reload_done(uint32_t, int, const char *);
 
 #endif /* CONTROL_H */

@@ -46,6 +46,7 @@
 #include "engarded.h"
 #include "ifwatch.h"
 #include "proc.h"
+#include "webcert.h"
 
 #define PARENT_QUEUE_MAX	(8 * 1024 * 1024)
 #define PARENT_QUEUE_FDS	1024
@@ -61,8 +62,13 @@ __attribute__((__noreturn__)) static void usage(void);
 static void	parent_sig(int, short, void *);
 static void	parent_dispatch_engine(int, short, void *);
 static void	parent_shutdown(int);
-static void	parent_engine_gone(void);
-static void	parent_engine_status(int);
+static void	parent_child_gone(pid_t *, const char *);
+static void	parent_child_status(const char *, int);
+static void	parent_dispatch_webui(int, short, void *);
+static void	parent_webui_start(int);
+static int	parent_webui_conf(const struct config *, char *, size_t);
+static int	parent_open_web_listen(void);
+static void	parent_log(struct ipc_msg *, const char *);
 static void	parent_send_conf(void);
 static void	parent_links_update(void *);
 static int	parent_open_udp(const struct sockaddr_storage *, const char *,
@@ -87,7 +93,8 @@ static int		 csock_made, csock_ro_made;
 static enum eg_role	 cmdrole = ROLE_NONE;
 static struct event_base *base;
 static struct ipcev	 iev_engine;
-static pid_t		 engine_pid;
+static pid_t		 engine_pid, webui_pid;
+static struct ipcev	 iev_webui;
 static int		 debug, verbose;
 static TAILQ_HEAD(, plink) plinks = TAILQ_HEAD_INITIALIZER(plinks);
 
@@ -110,6 +117,7 @@ main(int argc, char *argv[], char *envp[])
 	int		 pipe_engine[2];
 	struct stat	 sb;
 	struct rlimit	 rl;
+	char		 errbuf[512];
 
 	setproctitle_init(argc, argv, envp);
 	log_init(1, LOG_DAEMON);
@@ -164,6 +172,8 @@ main(int argc, char *argv[], char *envp[])
 			usage();
 		if (strcmp(proc, "engine") == 0)
 			engine_main(debug, verbose, user, root, seccomp_log);
+		if (strcmp(proc, "webui") == 0)
+			webui_main(debug, verbose, user, root, seccomp_log);
 		fatalx("unknown process %s", proc);
 	}
 
@@ -196,6 +206,11 @@ main(int argc, char *argv[], char *envp[])
 	if (stat(conf.chroot, &sb) == -1 || !S_ISDIR(sb.st_mode))
 		errx(1, "chroot directory %s: %s", conf.chroot,
 		    errno ? strerror(errno) : "not a directory");
+
+	/* Key material is checked now, while errors reach the terminal. */
+	if (conf.web.enabled && parent_webui_conf(&conf, errbuf,
+	    sizeof(errbuf)) == -1)
+		errx(1, "%s: webManager: %s", conffile, errbuf);
 
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
@@ -244,6 +259,7 @@ main(int argc, char *argv[], char *envp[])
 
 	parent_send_conf();
 	parent_control_init();
+	parent_webui_start(seccomp_log);
 	parent_open_listen();
 	if (conf.role == ROLE_SERVER) {
 		if ((fd = parent_open_wg(&conf.dst)) == -1)
@@ -278,41 +294,47 @@ parent_sig(int sig, short event, void *arg)
 		break;
 	case SIGCHLD:
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			if (pid != engine_pid)
-				continue;
-			engine_pid = 0;
-			parent_engine_status(status);
-			parent_shutdown(1);
+			if (pid == engine_pid) {
+				engine_pid = 0;
+				parent_child_status("engine", status);
+				parent_shutdown(1);
+			}
+			if (pid == webui_pid) {
+				webui_pid = 0;
+				parent_child_status("webui", status);
+				parent_shutdown(1);
+			}
 		}
 		break;
 	}
 }
 
 static void
-parent_engine_status(int status)
+parent_child_status(const char *name, int status)
 {
 	if (WIFSIGNALED(status))
-		log_warnx("engine killed by signal %d", WTERMSIG(status));
+		log_warnx("%s killed by signal %d", name, WTERMSIG(status));
 	else
-		log_warnx("engine exited with status %d", WEXITSTATUS(status));
+		log_warnx("%s exited with status %d", name,
+		    WEXITSTATUS(status));
 }
 
-/* The pipe closed: the engine is dying; say how before stopping. */
+/* A pipe closed: that child is dying; say how before stopping. */
 static void
-parent_engine_gone(void)
+parent_child_gone(pid_t *pid, const char *name)
 {
 	int	i, status;
 
-	for (i = 0; i < 50 && engine_pid != 0; i++) {
-		if (waitpid(engine_pid, &status, WNOHANG) == engine_pid) {
-			engine_pid = 0;
-			parent_engine_status(status);
+	for (i = 0; i < 50 && *pid != 0; i++) {
+		if (waitpid(*pid, &status, WNOHANG) == *pid) {
+			*pid = 0;
+			parent_child_status(name, status);
 			break;
 		}
 		usleep(10000);
 	}
-	if (engine_pid != 0)
-		log_warnx("engine closed its pipe");
+	if (*pid != 0)
+		log_warnx("%s closed its pipe", name);
 	parent_shutdown(1);
 }
 
@@ -322,6 +344,8 @@ parent_shutdown(int code)
 {
 	proc_stop(engine_pid);
 	engine_pid = 0;
+	proc_stop(webui_pid);
+	webui_pid = 0;
 	if (csock_made)
 		unlink(conf.csock);
 	if (csock_ro_made)
@@ -341,7 +365,7 @@ parent_dispatch_engine(int fd, short event, void *arg)
 	if ((n = ipcev_io(&iev_engine, event)) == -1)
 		fatal("engine pipe");
 	if (n == 0)
-		parent_engine_gone();
+		parent_child_gone(&engine_pid, "engine");
 	for (;;) {
 		if ((n = ipc_get(&iev_engine.ibuf, &msg)) == -1)
 			fatal("engine pipe: bad message");
@@ -357,16 +381,9 @@ parent_dispatch_engine(int fd, short event, void *arg)
 			log_info("reloading %s on request", conffile);
 			parent_reload(msg.hdr.peerid, 1);
 			break;
-		case IMSG_LOG: {
-			struct log_line	ll;
-
-			if (ipc_data(&msg, &ll, sizeof(ll)) == -1 ||
-			    ll.pri < LOG_EMERG || ll.pri > LOG_DEBUG ||
-			    memchr(ll.text, '\0', sizeof(ll.text)) == NULL)
-				fatalx("engine pipe: bad IMSG_LOG");
-			logit(ll.pri, "%s", ll.text);
+		case IMSG_LOG:
+			parent_log(&msg, "engine");
 			break;
-		}
 		case IMSG_LOG_VERBOSE: {
 			int	v;
 
@@ -680,7 +697,9 @@ parent_conf_fixed_changed(const struct config *o, const struct config *n)
 	    strcmp(o->user, n->user) != 0 ||
 	    strcmp(o->chroot, n->chroot) != 0 ||
 	    strcmp(o->csock, n->csock) != 0 ||
-	    o->sockbuf != n->sockbuf);
+	    o->sockbuf != n->sockbuf ||
+	    o->web.enabled != n->web.enabled ||
+	    addr_cmp(&o->web.listen, &n->web.listen) != 0);
 }
 
 /*
@@ -692,6 +711,7 @@ parent_reload(uint32_t id, int reply)
 {
 	struct config		nconf;
 	struct reload_result	rr;
+	char			err[512];
 	int			wg_fd;
 
 	memset(&rr, 0, sizeof(rr));
@@ -707,11 +727,12 @@ parent_reload(uint32_t id, int reply)
 		strlcpy(nconf.csock, csock_arg, sizeof(nconf.csock));
 	if (parent_conf_fixed_changed(&conf, &nconf)) {
 		log_warnx("%s: role, listenAddr, user, chroot, "
-		    "controlSocket or socketBuffer changed: restart engarded "
-		    "to apply them", conffile);
+		    "controlSocket, socketBuffer or the dashboard's listenAddr "
+		    "changed: restart engarded to apply them", conffile);
 		strlcat(rr.text, "role, listenAddr, user, chroot, "
-		    "controlSocket or socketBuffer changed: restart engarded "
-		    "to apply them\n", sizeof(rr.text));
+		    "controlSocket, socketBuffer or the dashboard's listenAddr "
+		    "changed: restart engarded to apply them\n",
+		    sizeof(rr.text));
 	}
 	/* The new socket to WireGuard first: a failure keeps the old. */
 	wg_fd = -1;
@@ -724,8 +745,23 @@ parent_reload(uint32_t id, int reply)
 		    sizeof(rr.text));
 		goto done;
 	}
+	/* New key material reaches the dashboard only when it is good. */
+	if (webui_pid != 0 && nconf.web.enabled &&
+	    parent_webui_conf(&nconf, err, sizeof(err)) == -1) {
+		if (wg_fd != -1)
+			close(wg_fd);
+		log_warnx("%s: webManager: %s: reload failed, keeping the "
+		    "running configuration", conffile, err);
+		strlcat(rr.text, "webManager: ", sizeof(rr.text));
+		strlcat(rr.text, err, sizeof(rr.text));
+		strlcat(rr.text, ": reload failed, keeping the running "
+		    "configuration", sizeof(rr.text));
+		goto done;
+	}
 	nconf.role = conf.role;
 	nconf.listen = conf.listen;
+	nconf.web.enabled = conf.web.enabled;
+	nconf.web.listen = conf.web.listen;
 	strlcpy(nconf.user, conf.user, sizeof(nconf.user));
 	strlcpy(nconf.chroot, conf.chroot, sizeof(nconf.chroot));
 	strlcpy(nconf.csock, conf.csock, sizeof(nconf.csock));
@@ -818,4 +854,176 @@ parent_control_init(void)
 	ro = 1;
 	parent_compose(IMSG_CONTROL_FD, 0, fd, &ro,
 	    sizeof(ro));
+}
+
+/* A child's log line, checked, to syslog. */
+static void
+parent_log(struct ipc_msg *msg, const char *name)
+{
+	struct log_line	ll;
+
+	if (ipc_data(msg, &ll, sizeof(ll)) == -1 || ll.pri < LOG_EMERG ||
+	    ll.pri > LOG_DEBUG || memchr(ll.text, '\0',
+	    sizeof(ll.text)) == NULL)
+		fatalx("%s pipe: bad IMSG_LOG", name);
+	logit(ll.pri, "%s", ll.text);
+}
+
+static void
+parent_dispatch_webui(int fd, short event, void *arg)
+{
+	struct ipc_msg	msg;
+	int		n;
+
+	(void)fd;
+	(void)arg;
+	if ((n = ipcev_io(&iev_webui, event)) == -1)
+		fatal("webui pipe");
+	if (n == 0)
+		parent_child_gone(&webui_pid, "webui");
+	for (;;) {
+		if ((n = ipc_get(&iev_webui.ibuf, &msg)) == -1)
+			fatal("webui pipe: bad message");
+		if (n == 0)
+			break;
+		switch (msg.hdr.type) {
+		case IMSG_LOG:
+			parent_log(&msg, "webui");
+			break;
+		default:
+			fatalx("webui pipe: unexpected message %u",
+			    msg.hdr.type);
+		}
+	}
+	ipcev_add(&iev_webui);
+}
+
+static void
+parent_webui_compose(uint32_t type, int fd, const void *data, size_t len)
+{
+	if (ipcev_compose(&iev_webui, type, 0, fd, data, len) == -1)
+		fatal("compose");
+	if (iev_webui.ibuf.wqlen > PARENT_QUEUE_MAX)
+		fatalx("the webui does not read its pipe");
+}
+
+/* The dashboard's TCP socket, opened while we may bind any port. */
+static int
+parent_open_web_listen(void)
+{
+	char	a[ADDR_STRLEN];
+	int	fd, one = 1;
+
+	if ((fd = socket(conf.web.listen.ss_family, SOCK_STREAM |
+	    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+		fatal("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) == -1 || (conf.web.listen.ss_family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one,
+	    sizeof(one)) == -1))
+		fatal("setsockopt");
+	if (bind(fd, (struct sockaddr *)&conf.web.listen,
+	    addr_len(&conf.web.listen)) == -1)
+		fatal("dashboard on %s", addr_fmt(&conf.web.listen, a,
+		    sizeof(a)));
+	if (listen(fd, 64) == -1)
+		fatal("listen");
+	return (fd);
+}
+
+/*
+ * The dashboard's process: its own pipe, a control connection to the
+ * engine (one end each), the listening socket, and what it needs to know.
+ */
+static void
+parent_webui_start(int seccomp_log)
+{
+	char	a[ADDR_STRLEN], err[512];
+	int	pipe_webui[2], ctlpair[2];
+
+	if (!conf.web.enabled)
+		return;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	    pipe_webui) == -1 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+	    ctlpair) == -1)
+		fatal("socketpair");
+	webui_pid = proc_start("webui", pipe_webui[1], debug, verbose,
+	    conf.user, conf.chroot, seccomp_log);
+	if (fcntl(pipe_webui[0], F_SETFL, O_NONBLOCK) == -1)
+		fatal("fcntl");
+	ipcev_init(&iev_webui, base, pipe_webui[0], parent_dispatch_webui,
+	    NULL);
+	ipc_refuse_fds(&iev_webui.ibuf);
+	ipcev_add(&iev_webui);
+
+	parent_compose(IMSG_CONTROL_CONN, 0, ctlpair[0], NULL, 0);
+	parent_webui_compose(IMSG_WEBUI_CONTROL, ctlpair[1], NULL, 0);
+	parent_webui_compose(IMSG_WEBUI_LISTEN, parent_open_web_listen(),
+	    NULL, 0);
+	if (parent_webui_conf(&conf, err, sizeof(err)) == -1)
+		fatalx("webManager: %s", err);
+	log_info("dashboard on %s://%s", conf.web.tls == WEB_TLS_OFF ?
+	    "http" : "https", addr_fmt(&conf.web.listen, a, sizeof(a)));
+}
+
+/*
+ * Credentials and key material for the dashboard: checked and, once the
+ * webui runs, sent to it.  Returns 0, or -1 with err set and nothing sent.
+ */
+static int
+parent_webui_conf(const struct config *c, char *err, size_t errlen)
+{
+	static struct webcert	wc;
+	struct webui_conf	wconf;
+	struct webui_pem	wp;
+	const uint8_t		*src;
+	size_t			 len, off;
+	int			 kind;
+
+	memset(&wconf, 0, sizeof(wconf));
+	wconf.role = c->role;
+	wconf.tls = c->web.tls != WEB_TLS_OFF;
+	strlcpy(wconf.username, c->web.username, sizeof(wconf.username));
+	if (c->web.passwordfile[0] != '\0') {
+		if (webcert_password(c->web.passwordfile, wconf.password,
+		    sizeof(wconf.password), err, errlen) == -1)
+			return (-1);
+	} else
+		strlcpy(wconf.password, c->web.password,
+		    sizeof(wconf.password));
+	wconf.auth = wconf.username[0] != '\0';
+	if (wconf.tls && webcert_load(&conf.web, &wc, err, errlen) == -1) {
+		explicit_bzero(&wconf, sizeof(wconf));
+		return (-1);
+	}
+	if (webui_pid == 0) {
+		explicit_bzero(&wconf, sizeof(wconf));
+		return (0);
+	}
+	if (wconf.tls)
+		log_info("dashboard certificate%s, SHA-256 %s",
+		    wc.selfsigned ? " (self-signed)" : "", wc.fingerprint);
+
+	parent_webui_compose(IMSG_WEBUI_CONF, -1, &wconf, sizeof(wconf));
+	explicit_bzero(&wconf, sizeof(wconf));
+	for (kind = PEM_CERT; wc.certlen > 0 && kind <= PEM_KEY; kind++) {
+		src = kind == PEM_CERT ? wc.cert : wc.key;
+		len = kind == PEM_CERT ? wc.certlen : wc.keylen;
+		for (off = 0; off < len; off += wp.len) {
+			memset(&wp, 0, sizeof(wp));
+			wp.kind = kind;
+			wp.total = len;
+			wp.off = off;
+			wp.len = len - off > WEBUI_PEM_PART ? WEBUI_PEM_PART :
+			    len - off;
+			memcpy(wp.data, src + off, wp.len);
+			parent_webui_compose(IMSG_WEBUI_PEM, -1, &wp,
+			    sizeof(wp));
+		}
+	}
+	explicit_bzero(&wp, sizeof(wp));
+	explicit_bzero(&wc, sizeof(wc));
+	parent_webui_compose(IMSG_WEBUI_GO, -1, NULL, 0);
+	return (0);
 }

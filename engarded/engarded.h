@@ -56,11 +56,25 @@ struct conf_label {
 	char			label[CONF_LABEL_LEN];
 };
 
+/* How the web manager speaks: the values of conf_web.tls. */
+#define WEB_TLS_AUTO		0	/* HTTPS, self-signed at start */
+#define WEB_TLS_FILES		1	/* HTTPS, cert and key files */
+#define WEB_TLS_OFF		2	/* plain HTTP, loopback only */
+
+/*
+ * All zero when disabled.  The secret of passwordfile is read by the
+ * parent at start and reload, not by config_parse; password and
+ * passwordfile are never both set.
+ */
 struct conf_web {
 	int			enabled;	/* listenAddr given, non-empty */
 	struct sockaddr_storage	listen;
 	char			username[CONF_CRED_LEN];
 	char			password[CONF_CRED_LEN];
+	int			tls;		/* WEB_TLS_* */
+	char			cert[256];	/* absolute, WEB_TLS_FILES */
+	char			key[256];	/* absolute, WEB_TLS_FILES */
+	char			passwordfile[256];	/* absolute */
 };
 
 /*
@@ -107,6 +121,12 @@ enum imsg_type {
 	IMSG_RELOAD_RESULT,	/* parent: struct reload_result */
 	IMSG_LOG_VERBOSE,	/* engine: int, the new verbosity */
 	IMSG_LOG,		/* child: struct log_line */
+	IMSG_CONTROL_CONN,	/* parent: fd, a control connection (webui) */
+	IMSG_WEBUI_CONF,	/* parent: struct webui_conf */
+	IMSG_WEBUI_PEM,		/* parent: struct webui_pem, a part */
+	IMSG_WEBUI_LISTEN,	/* parent: fd, the listening TCP socket */
+	IMSG_WEBUI_CONTROL,	/* parent: fd, its control connection */
+	IMSG_WEBUI_GO,		/* parent: all of it came, (re)start */
 	IMSG_MAX
 };
 
@@ -153,6 +173,31 @@ struct peer_sock {
 	struct sockaddr_storage	local;
 	int32_t			error;		/* errno, or 0 with a fd */
 	uint32_t		pad;
+};
+
+#define WEBUI_PEM_MAX	65536	/* a certificate chain or key */
+#define WEBUI_PEM_PART	8192
+
+enum webui_pem_kind {
+	PEM_CERT = 0,
+	PEM_KEY
+};
+
+struct webui_conf {
+	uint32_t		role;
+	uint32_t		tls;		/* 0: plain HTTP */
+	uint32_t		auth;		/* username and password set */
+	uint32_t		pad;
+	char			username[CONF_CRED_LEN];
+	char			password[CONF_CRED_LEN];
+};
+
+struct webui_pem {
+	uint32_t		kind;		/* enum webui_pem_kind */
+	uint32_t		total;
+	uint32_t		off;
+	uint32_t		len;
+	uint8_t			data[WEBUI_PEM_PART];
 };
 
 #define LOG_LINE_MAX	1024

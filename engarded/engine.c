@@ -43,6 +43,7 @@
 #include "sandbox.h"
 #include "control.h"
 #include "proto.h"
+#include "wg.h"
 
 #define BATCH		64	/* datagrams per system call */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
@@ -59,6 +60,7 @@ static void	engine_set_listen(int);
 static void	engine_set_wg(int);
 static int	engine_recv(int, int, int, struct counters *);
 static int	engine_filter(int);
+static int	engine_hs_filter(int);
 static void	engine_send(int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static void	engine_client_wg_read(int, short, void *);
@@ -108,6 +110,7 @@ static union {
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static int			 peer_fds, peer_fds_max;
 static time_t			 wg_logged;
+static struct wg_hs_cache	 hs_cache;
 
 void
 engine_main(int debug, int verbose, const char *user, const char *root,
@@ -225,6 +228,12 @@ engine_dispatch_parent(int fd, short event, void *arg)
 			msg.fd = -1;
 			break;
 		}
+		case IMSG_CONTROL_CONN:
+			if (msg.fd == -1 || msg.datalen != 0)
+				fatalx("bad IMSG_CONTROL_CONN");
+			control_attach(msg.fd);
+			msg.fd = -1;
+			break;
 		case IMSG_RELOAD_RESULT: {
 			struct reload_result	rr;
 
@@ -409,6 +418,32 @@ engine_filter(int n)
 }
 
 /*
+ * Of the lined-up datagrams bound for WireGuard, drop the later copies of
+ * handshake messages.  Returns how many are left.
+ */
+static int
+engine_hs_filter(int k)
+{
+	const uint8_t	*p;
+	int		 i, j, t;
+
+	for (i = j = 0; i < k; i++) {
+		p = siov[i].iov_base;
+		t = p[0];
+		if (t >= WG_INITIATION && t <= WG_COOKIE &&
+		    wg_type(p, siov[i].iov_len) == t &&
+		    wg_hs_duplicate(&hs_cache, p, siov[i].iov_len,
+		    now.tv_sec)) {
+			stats.hs_copies++;
+			continue;
+		}
+		siov[j] = siov[i];
+		sidx[j++] = sidx[i];
+	}
+	return (j);
+}
+
+/*
  * Send the lined-up batch on fd, never waiting: what the socket does not
  * take now is counted as dropped on this path alone.
  */
@@ -521,7 +556,8 @@ engine_client_path_read(int fd, short event, void *arg)
 		stats.no_wg_peer += k;
 		return;
 	}
-	engine_send(listen_fd, k, &wg_peer, &stats.wg, NULL);
+	if ((k = engine_hs_filter(k)) > 0)
+		engine_send(listen_fd, k, &wg_peer, &stats.wg, NULL);
 }
 
 /* The local address a datagram was sent to, from its packet info. */
@@ -671,7 +707,7 @@ engine_server_listen_read(int fd, short event, void *arg)
 		siov[j] = siov[i];
 		sidx[j++] = m;
 	}
-	if (j > 0)
+	if (j > 0 && (j = engine_hs_filter(j)) > 0)
 		engine_send(wg_fd, j, NULL, &stats.wg, NULL);
 }
 
@@ -691,7 +727,8 @@ engine_server_peer_read(int fd, short event, void *arg)
 		pr->c.bytes_in += siov[i].iov_len;
 	pr->c.pkts_in += k;
 	pr->last_rx = now;
-	engine_send(wg_fd, k, NULL, &stats.wg, NULL);
+	if ((k = engine_hs_filter(k)) > 0)
+		engine_send(wg_fd, k, NULL, &stats.wg, NULL);
 }
 
 /* Server: WireGuard sent; every live client address gets a copy. */

@@ -88,6 +88,7 @@ struct engine_stats {
 	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
 	uint64_t	no_path;	/* client: no usable path */
 	uint64_t	peer_limit;	/* server: table full */
+	uint64_t	hs_copies;	/* later copies of a handshake */
 	uint64_t	ctl_errors;	/* bad control requests */
 };
 

@@ -25,7 +25,9 @@
  *   interfaceLabels and dstOverrides (client only), webManager, user,
  *   chroot, controlSocket, socketBuffer;
  * - every key is printed, defaults included, except webManager, which is
- *   printed only when enabled (with all three of its keys);
+ *   printed only when enabled, with listenAddr, username, then password or
+ *   passwordFile (whichever is set; password when neither), then tls as
+ *   "off", "auto" or a mapping of certificate and key;
  * - strings, interface names and addresses are double-quoted; '"' and '\'
  *   are escaped, and so is every character YAML does not allow raw in a
  *   quoted scalar (controls, NEL, line and paragraph separators, BOM):
@@ -197,9 +199,33 @@ print_web(const struct conf_web *web)
 	print_addr(&web->listen);
 	printf("\n    username: ");
 	print_str(web->username, sizeof(web->username));
-	printf("\n    password: ");
-	print_str(web->password, sizeof(web->password));
+	/*
+	 * The password is printed as it is, as Go engarde did: whoever can
+	 * read this output can read the file it came from.
+	 */
+	if (web->passwordfile[0] != '\0') {
+		printf("\n    passwordFile: ");
+		print_str(web->passwordfile, sizeof(web->passwordfile));
+	} else {
+		printf("\n    password: ");
+		print_str(web->password, sizeof(web->password));
+	}
 	printf("\n");
+	switch (web->tls) {
+	case WEB_TLS_OFF:
+		printf("    tls: off\n");
+		break;
+	case WEB_TLS_FILES:
+		printf("    tls:\n      certificate: ");
+		print_str(web->cert, sizeof(web->cert));
+		printf("\n      key: ");
+		print_str(web->key, sizeof(web->key));
+		printf("\n");
+		break;
+	default:
+		printf("    tls: auto\n");
+		break;
+	}
 }
 
 static void

@@ -31,4 +31,8 @@ void	proc_stop(pid_t);
 __attribute__((__noreturn__)) void engine_main(int, int, const char *,
 	    const char *, int);
 
+/* webui.c */
+__attribute__((__noreturn__)) void webui_main(int, int, const char *,
+	    const char *, int);
+
 #endif /* PROC_H */

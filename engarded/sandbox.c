@@ -18,6 +18,7 @@
 /* Privilege drop, Landlock and the seccomp allowlists of the children. */
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -145,6 +146,9 @@ sandbox_seccomp(enum sandbox_kind kind, int log_only)
 	static const int engine[] = {
 		SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),
 	};
+	static const int webui[] = {
+		SCMP_SYS(poll), SCMP_SYS(ppoll),
+	};
 	static const int denied[] = {
 		SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(socket),
 		SCMP_SYS(connect),
@@ -165,6 +169,16 @@ sandbox_seccomp(enum sandbox_kind kind, int log_only)
 			if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, engine[i],
 			    0) != 0)
 				fatalx("seccomp_rule_add %d", engine[i]);
+	if (kind == SANDBOX_WEBUI) {
+		for (i = 0; i < sizeof(webui) / sizeof(webui[0]); i++)
+			if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, webui[i],
+			    0) != 0)
+				fatalx("seccomp_rule_add %d", webui[i]);
+		/* libevent asks how much a socket holds before reading. */
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_EQ, FIONREAD)) != 0)
+			fatalx("seccomp_rule_add ioctl");
+	}
 	for (i = 0; i < sizeof(denied) / sizeof(denied[0]); i++)
 		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), denied[i],
 		    0) != 0)

@@ -211,6 +211,8 @@ test_defaults(void **state)
 	assert_int_equal(c.client_timeout, ENGARDED_CLIENT_TIMEOUT);
 	assert_int_equal(c.nexcluded + c.nlabels + c.noverrides, 0);
 	assert_int_equal(c.web.enabled, 0);
+	assert_int_equal(c.web.tls, WEB_TLS_AUTO);
+	assert_string_equal(c.web.passwordfile, "");
 	assert_string_equal(c.user, ENGARDED_USER);
 	assert_string_equal(c.chroot, ENGARDED_CHROOT);
 	assert_string_equal(c.csock, ENGARDED_SOCKET);
@@ -304,6 +306,10 @@ test_client_every_key(void **state)
 	check_addr(&c.web.listen, "0.0.0.0:9001");
 	assert_string_equal(c.web.username, "engarde");
 	assert_string_equal(c.web.password, "s3cret");
+	assert_string_equal(c.web.passwordfile, "");
+	assert_int_equal(c.web.tls, WEB_TLS_AUTO);
+	assert_string_equal(c.web.cert, "");
+	assert_string_equal(c.web.key, "");
 	assert_string_equal(c.user, "nobody");
 	assert_string_equal(c.chroot, "/var/lib/engarde");
 	assert_string_equal(c.csock, "/var/run/eg.sock");
@@ -320,7 +326,8 @@ static const char server_all[] =
     "  webManager:\n"
     "    listenAddr: \"[::1]:9002\"\n"
     "    username: admin\n"
-    "    password: ''\n"
+    "    passwordFile: /etc/engarde/web.password\n"
+    "    tls: off\n"
     "  user: _eg\n"
     "  chroot: /\n"
     "  controlSocket: /run/engarded-server.sock\n"
@@ -343,6 +350,8 @@ test_server_every_key(void **state)
 	check_addr(&c.web.listen, "[::1]:9002");
 	assert_string_equal(c.web.username, "admin");
 	assert_string_equal(c.web.password, "");
+	assert_string_equal(c.web.passwordfile, "/etc/engarde/web.password");
+	assert_int_equal(c.web.tls, WEB_TLS_OFF);
 	assert_string_equal(c.user, "_eg");
 	assert_string_equal(c.chroot, "/");
 	assert_string_equal(c.csock, "/run/engarded-server.sock");
@@ -524,14 +533,26 @@ test_nulls(void **state)
 	memcpy(&d.listen, &c.listen, sizeof(d.listen));
 	memcpy(&d.dst, &c.dst, sizeof(d.dst));
 	assert_memory_equal(&c, &d, sizeof(c));
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  webManager:\n    listenAddr: ~\n    username:\n"
+	    "    password: ~\n    passwordFile:\n    tls: null\n",
+	    ROLE_NONE, &c);
+	assert_memory_equal(&c, &d, sizeof(c));
 
-	/* A web manager without listenAddr is off, credentials and all. */
+	/*
+	 * A web manager without listenAddr is off, credentials and all, and
+	 * tls: off needs no loopback address then.
+	 */
 	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
 	    "  webManager:\n    listenAddr: \"\"\n    username: a\n"
 	    "    password: b\n", ROLE_NONE, &c);
 	assert_memory_equal(&c, &d, sizeof(c));
 	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
-	    "  webManager:\n    username: a\n", ROLE_NONE, &c);
+	    "  webManager:\n    username: a\n    passwordFile: /p\n"
+	    "    tls: {certificate: /c, key: /k}\n", ROLE_NONE, &c);
+	assert_memory_equal(&c, &d, sizeof(c));
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  webManager:\n    tls: off\n", ROLE_NONE, &c);
 	assert_memory_equal(&c, &d, sizeof(c));
 
 	/* Quoted, "null" is a string. */
@@ -1151,6 +1172,7 @@ test_print_client(void **state)
 	    "    listenAddr: \"0.0.0.0:9001\"\n"
 	    "    username: \"engarde\"\n"
 	    "    password: \"s3cret\"\n"
+	    "    tls: auto\n"
 	    "  user: \"nobody\"\n"
 	    "  chroot: \"/var/lib/engarde\"\n"
 	    "  controlSocket: \"/var/run/eg.sock\"\n"
@@ -1195,7 +1217,8 @@ test_print_server(void **state)
 	    "  webManager:\n"
 	    "    listenAddr: \"[::1]:9002\"\n"
 	    "    username: \"admin\"\n"
-	    "    password: \"\"\n"
+	    "    passwordFile: \"/etc/engarde/web.password\"\n"
+	    "    tls: off\n"
 	    "  user: \"_eg\"\n"
 	    "  chroot: \"/\"\n"
 	    "  controlSocket: \"/run/engarded-server.sock\"\n"
@@ -1245,6 +1268,330 @@ test_print_escapes(void **state)
 	free(out);
 }
 
+/* A section whose webManager listens on addr; its keys start at line 6. */
+#define WEB_AT(addr)	"client:\n  listenAddr: :1\n  dstAddr: :2\n" \
+			"  webManager:\n    listenAddr: \"" addr "\"\n"
+#define WEB		WEB_AT("127.0.0.1:9001")
+
+/* webManager.tls: the words, the mapping, and what is kept of each. */
+static void
+test_web_tls(void **state)
+{
+	static const char *const off[] = { "off", "false", "no", "OFF",
+	    "No", "\"off\"", "'False'" };
+	static const char *const on[] = { "on", "true", "yes", "auto",
+	    "Auto", "TRUE", "\"yes\"" };
+	static const char *const loop[] = { "127.0.0.1:9001",
+	    "127.1.2.3:9001", "[::1]:9001", "localhost:9001" };
+	struct config	 a, b;
+	char		 text[512];
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+		snprintf(text, sizeof(text), WEB "    tls: %s\n", off[i]);
+		expect_ok(text, ROLE_NONE, &a);
+		assert_int_equal(a.web.tls, WEB_TLS_OFF);
+		assert_string_equal(a.web.cert, "");
+		assert_string_equal(a.web.key, "");
+	}
+	for (i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+		snprintf(text, sizeof(text), WEB_AT("0.0.0.0:9001")
+		    "    tls: %s\n", on[i]);
+		expect_ok(text, ROLE_NONE, &a);
+		assert_int_equal(a.web.enabled, 1);
+		assert_int_equal(a.web.tls, WEB_TLS_AUTO);
+	}
+	/* Loopback addresses of both families, and a name for one. */
+	for (i = 0; i < sizeof(loop) / sizeof(loop[0]); i++) {
+		snprintf(text, sizeof(text), "server:\n  listenAddr: :1\n"
+		    "  dstAddr: :2\n  webManager:\n    tls: off\n"
+		    "    listenAddr: \"%s\"\n", loop[i]);
+		expect_ok(text, ROLE_NONE, &a);
+		assert_int_equal(a.web.tls, WEB_TLS_OFF);
+		assert_true(addr_is_loopback(&a.web.listen));
+	}
+
+	/* Go engarde's files have no tls: HTTPS, with a made certificate. */
+	expect_ok(WEB_AT("0.0.0.0:9001") "    username: engarde\n"
+	    "    password: engarde\n", ROLE_NONE, &a);
+	assert_int_equal(a.web.enabled, 1);
+	assert_int_equal(a.web.tls, WEB_TLS_AUTO);
+
+	/* Files, in either order, in either style. */
+	expect_ok(WEB_AT("[::]:9001") "    tls:\n"
+	    "      certificate: /etc/engarde/web.crt\n"
+	    "      key: \"/etc/engarde/web.key\"\n", ROLE_NONE, &a);
+	assert_int_equal(a.web.tls, WEB_TLS_FILES);
+	assert_string_equal(a.web.cert, "/etc/engarde/web.crt");
+	assert_string_equal(a.web.key, "/etc/engarde/web.key");
+	memset(&b, 0x55, sizeof(b));
+	expect_ok(WEB_AT("[::]:9001") "    tls: {key: /etc/engarde/web.key, "
+	    "certificate: '/etc/engarde/web.crt'}\n", ROLE_NONE, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+
+	/* A mapping with neither file is the default. */
+	expect_ok(WEB "    tls: {}\n", ROLE_NONE, &a);
+	assert_int_equal(a.web.tls, WEB_TLS_AUTO);
+	expect_ok(WEB "    tls:\n      certificate: ~\n      key:\n",
+	    ROLE_NONE, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	expect_ok(WEB "    tls: auto\n", ROLE_NONE, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	expect_ok(WEB, ROLE_NONE, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_string_equal(b.web.cert, "");
+	assert_string_equal(b.web.key, "");
+}
+
+/* Both or neither of a username and a password or password file. */
+static void
+test_web_credentials(void **state)
+{
+	struct config	 a, b;
+
+	(void)state;
+	expect_ok(WEB "    username: admin\n    password: s3cret\n",
+	    ROLE_NONE, &a);
+	assert_string_equal(a.web.username, "admin");
+	assert_string_equal(a.web.password, "s3cret");
+	assert_string_equal(a.web.passwordfile, "");
+
+	expect_ok(WEB "    passwordFile: /etc/engarde/web.password\n"
+	    "    username: admin\n", ROLE_NONE, &a);
+	assert_string_equal(a.web.username, "admin");
+	assert_string_equal(a.web.password, "");
+	assert_string_equal(a.web.passwordfile, "/etc/engarde/web.password");
+
+	/* No credentials at all: anyone may log in, as in Go engarde. */
+	expect_ok(WEB, ROLE_NONE, &a);
+	assert_string_equal(a.web.username, "");
+	assert_string_equal(a.web.password, "");
+	assert_string_equal(a.web.passwordfile, "");
+	expect_ok(WEB "    username: \"\"\n    password: \"\"\n", ROLE_NONE,
+	    &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	expect_ok(WEB "    username: ''\n    password: ~\n"
+	    "    passwordFile:\n", ROLE_NONE, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+}
+
+static void
+test_err_web_credentials(void **state)
+{
+	(void)state;
+	expect_errs(WEB "    username: a\n    password: b\n"
+	    "    passwordFile: /p\n", ROLE_NONE, 1,
+	    ":8: client.webManager.passwordFile: password and passwordFile "
+	    "exclude each other", NULL);
+	expect_errs(WEB "    passwordFile: /p\n    username: a\n"
+	    "    password: \"\"\n", ROLE_NONE, 1,
+	    ":6: client.webManager.passwordFile: password and passwordFile "
+	    "exclude each other", NULL);
+
+	/* A username alone. */
+	expect_errs(WEB "    username: a\n", ROLE_NONE, 1,
+	    ":6: client.webManager.username: username and password go "
+	    "together", NULL);
+	expect_errs(WEB "    username: a\n    password: \"\"\n", ROLE_NONE, 1,
+	    ":6: client.webManager.username: username and password go "
+	    "together", NULL);
+	expect_errs(WEB "    password: ~\n    username: a\n", ROLE_NONE, 1,
+	    ":7: client.webManager.username: username and password go "
+	    "together", NULL);
+
+	/* A password or password file alone. */
+	expect_errs(WEB "    password: b\n", ROLE_NONE, 1,
+	    ":6: client.webManager.password: username and password go "
+	    "together", NULL);
+	expect_errs(WEB "    username: \"\"\n    password: b\n", ROLE_NONE, 1,
+	    ":7: client.webManager.password: username and password go "
+	    "together", NULL);
+	expect_errs(WEB "    passwordFile: /p\n", ROLE_NONE, 1,
+	    ":6: client.webManager.passwordFile: username and password go "
+	    "together", NULL);
+	expect_errs(WEB "    password: b\n    passwordFile: /p\n", ROLE_NONE,
+	    2, ":6: client.webManager.password: username and password go "
+	    "together",
+	    ":7: client.webManager.passwordFile: password and passwordFile "
+	    "exclude each other", NULL);
+
+	/* The file's path. */
+	expect_errs(WEB "    username: a\n    passwordFile: web.password\n",
+	    ROLE_NONE, 1, ":7: client.webManager.passwordFile: "
+	    "\"web.password\": must be an absolute path", NULL);
+	expect_errs(WEB "    username: a\n    passwordFile: \"\"\n",
+	    ROLE_NONE, 1, ":7: client.webManager.passwordFile: \"\": must be "
+	    "an absolute path", NULL);
+	expect_errs(WEB "    username: a\n    passwordFile: [/p]\n",
+	    ROLE_NONE, 1, ":7: client.webManager.passwordFile: expected a "
+	    "path, not a sequence", NULL);
+
+	/* Checked in the server section, and when disabled. */
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  webManager:\n    listenAddr: \"\"\n    username: a\n",
+	    ROLE_NONE, 1, ":6: server.webManager.username: username and "
+	    "password go together", NULL);
+}
+
+static void
+test_err_web_tls(void **state)
+{
+	static const char *const far[] = { "0.0.0.0:9001", ":9001",
+	    "[::]:9001", "192.0.2.1:9001", "[::ffff:127.0.0.1]:9001",
+	    "[2001:db8::1]:9001" };
+	char	 text[512];
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < sizeof(far) / sizeof(far[0]); i++) {
+		snprintf(text, sizeof(text), "client:\n  listenAddr: :1\n"
+		    "  dstAddr: :2\n  webManager:\n    listenAddr: \"%s\"\n"
+		    "    tls: off\n", far[i]);
+		expect_errs(text, ROLE_NONE, 1, ":6: client.webManager.tls: "
+		    "tls: off is allowed only on a loopback listenAddr", NULL);
+	}
+	/* On the line of tls, wherever listenAddr is. */
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  webManager:\n    tls: no\n    listenAddr: :9001\n",
+	    ROLE_NONE, 1, ":5: server.webManager.tls: tls: off is allowed "
+	    "only on a loopback listenAddr", NULL);
+	/* A bad listenAddr is reported alone. */
+	expect_errs(WEB_AT("0.0.0.0") "    tls: off\n", ROLE_NONE, 1,
+	    ":5: client.webManager.listenAddr: \"0.0.0.0\": missing port",
+	    NULL);
+
+	/* Words and types. */
+	expect_errs(WEB "    tls: maybe\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: \"maybe\": expected off, auto or a "
+	    "mapping with certificate and key", NULL);
+	expect_errs(WEB "    tls: \"\"\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: \"\": expected off, auto or a "
+	    "mapping with certificate and key", NULL);
+	expect_errs(WEB "    tls: 1\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: \"1\": expected off, auto or a "
+	    "mapping with certificate and key", NULL);
+	expect_errs(WEB "    tls: [off]\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: expected off, auto or a mapping "
+	    "with certificate and key, not a sequence", NULL);
+	expect_errs(WEB "    tls: &t off\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: anchors and aliases are not "
+	    "supported", NULL);
+
+	/* The mapping: both files or neither, absolute, known keys. */
+	expect_errs(WEB "    tls:\n      certificate: /c\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: certificate and key go together",
+	    NULL);
+	expect_errs(WEB "    tls:\n      key: /k\n      certificate: ~\n",
+	    ROLE_NONE, 1, ":6: client.webManager.tls: certificate and key go "
+	    "together", NULL);
+	expect_errs(WEB "    tls:\n      certificate: c.pem\n"
+	    "      key: ''\n", ROLE_NONE, 2,
+	    ":7: client.webManager.tls.certificate: \"c.pem\": must be an "
+	    "absolute path",
+	    ":8: client.webManager.tls.key: \"\": must be an absolute path",
+	    NULL);
+	expect_errs(WEB "    tls:\n      certificate: [a]\n"
+	    "      key: {b: c}\n", ROLE_NONE, 2,
+	    ":7: client.webManager.tls.certificate: expected a path, not a "
+	    "sequence",
+	    ":8: client.webManager.tls.key: expected a path, not a mapping",
+	    NULL);
+	expect_errs(WEB "    tls:\n      certifcate: /c\n      key: /k\n"
+	    "      key: /k2\n      cert: /x\n", ROLE_NONE, 4,
+	    ":6: client.webManager.tls: certificate and key go together",
+	    ":7: client.webManager.tls.certifcate: unknown key, did you mean "
+	    "certificate?",
+	    ":9: client.webManager.tls.key: duplicate key, first at line 8",
+	    ":10: client.webManager.tls.cert: unknown key", NULL);
+	expect_errs(WEB "    tsl: off\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tsl: unknown key, did you mean tls?", NULL);
+
+	/* Checked when disabled too, but for the loopback rule. */
+	expect_errs(WEB_AT("") "    tls: maybe\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: \"maybe\": expected off, auto or a "
+	    "mapping with certificate and key", NULL);
+	expect_errs(WEB_AT("") "    tls: {key: /k}\n", ROLE_NONE, 1,
+	    ":6: client.webManager.tls: certificate and key go together",
+	    NULL);
+}
+
+/* Paths of at most 255 bytes. */
+static void
+test_err_web_too_long(void **state)
+{
+	struct config	 c;
+	char		 text[4096], a[300];
+
+	(void)state;
+	memset(a, 'p', sizeof(a) - 1);
+	a[sizeof(a) - 1] = '\0';
+	snprintf(text, sizeof(text), WEB "    username: u\n"
+	    "    passwordFile: /%.254s\n"
+	    "    tls: {certificate: /%.254s, key: /%.254s}\n", a, a, a);
+	expect_ok(text, ROLE_NONE, &c);
+	assert_int_equal(strlen(c.web.passwordfile), 255);
+	assert_int_equal(strlen(c.web.cert), 255);
+	assert_int_equal(strlen(c.web.key), 255);
+
+	snprintf(text, sizeof(text), WEB "    username: u\n"
+	    "    passwordFile: /%.255s\n"
+	    "    tls: {certificate: /%.255s, key: /%.255s}\n", a, a, a);
+	expect_errs(text, ROLE_NONE, 3,
+	    ":7: client.webManager.passwordFile: too long (at most 255 "
+	    "bytes)",
+	    ":8: client.webManager.tls.certificate: too long (at most 255 "
+	    "bytes)",
+	    ":8: client.webManager.tls.key: too long (at most 255 bytes)",
+	    NULL);
+}
+
+static void
+test_print_web(void **state)
+{
+	struct config	 c;
+	char		*out, *web;
+
+	(void)state;
+	expect_ok(WEB_AT("[::]:9001") "    tls:\n      key: /k.pem\n"
+	    "      certificate: /c.pem\n    passwordFile: /p\n"
+	    "    username: admin\n", ROLE_NONE, &c);
+	out = print_capture(&c);
+	assert_non_null(web = strstr(out, "  webManager:\n"));
+	assert_non_null(strstr(out, "\n  user: "));
+	*strstr(web, "\n  user: ") = '\0';
+	assert_string_equal(web,
+	    "  webManager:\n"
+	    "    listenAddr: \"[::]:9001\"\n"
+	    "    username: \"admin\"\n"
+	    "    passwordFile: \"/p\"\n"
+	    "    tls:\n"
+	    "      certificate: \"/c.pem\"\n"
+	    "      key: \"/k.pem\"");
+	free(out);
+
+	expect_ok(WEB "    tls: False\n", ROLE_NONE, &c);
+	out = print_capture(&c);
+	assert_non_null(web = strstr(out, "  webManager:\n"));
+	*strstr(web, "\n  user: ") = '\0';
+	assert_string_equal(web,
+	    "  webManager:\n"
+	    "    listenAddr: \"127.0.0.1:9001\"\n"
+	    "    username: \"\"\n"
+	    "    password: \"\"\n"
+	    "    tls: off");
+	free(out);
+
+	round_trip(WEB "    tls: off\n", ROLE_NONE);
+	round_trip(WEB "    tls: yes\n    username: a\n    password: b\n",
+	    ROLE_NONE);
+	round_trip(WEB_AT(":9001") "    tls: {certificate: \"/a b/c\\\"\", "
+	    "key: \"/\\u00e9\"}\n    username: a\n    passwordFile: /p\n",
+	    ROLE_NONE);
+	round_trip(WEB_AT("") "    tls: off\n    username: a\n"
+	    "    passwordFile: /p\n", ROLE_NONE);
+}
+
 int
 main(void)
 {
@@ -1282,6 +1629,12 @@ main(void)
 		cmocka_unit_test(test_print_server),
 		cmocka_unit_test(test_print_round_trip),
 		cmocka_unit_test(test_print_escapes),
+		cmocka_unit_test(test_web_tls),
+		cmocka_unit_test(test_web_credentials),
+		cmocka_unit_test(test_err_web_credentials),
+		cmocka_unit_test(test_err_web_tls),
+		cmocka_unit_test(test_err_web_too_long),
+		cmocka_unit_test(test_print_web),
 	};
 
 	/* Errors go to stderr, where a failing test can be read with them. */

@@ -1,0 +1,77 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* WireGuard's messages, as seen from outside: types, sizes, duplicates. */
+
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include "wg.h"
+
+/*
+ * The message type when the datagram is shaped like that WireGuard
+ * message (exact size for handshakes, whole blocks for data, reserved
+ * bytes zero), 0 otherwise.
+ */
+int
+wg_type(const uint8_t *p, size_t len)
+{
+	if (len < 4 || p[1] != 0 || p[2] != 0 || p[3] != 0)
+		return (0);
+	switch (p[0]) {
+	case WG_INITIATION:
+		return (len == WG_INITIATION_LEN ? WG_INITIATION : 0);
+	case WG_RESPONSE:
+		return (len == WG_RESPONSE_LEN ? WG_RESPONSE : 0);
+	case WG_COOKIE:
+		return (len == WG_COOKIE_LEN ? WG_COOKIE : 0);
+	case WG_DATA:
+		return (len >= WG_DATA_MIN && len % 16 == 0 ? WG_DATA : 0);
+	}
+	return (0);
+}
+
+/*
+ * Every copy of a handshake message is the same bytes.  WireGuard should
+ * drop the later ones, but two copies handled at once by two of its
+ * workers can both be taken, and the peers then end up with different
+ * keys.  So only the first copy goes on: returns 1 for a copy of a
+ * message passed on within the last seconds, 0 for a new one, remembered.
+ */
+int
+wg_hs_duplicate(struct wg_hs_cache *c, const uint8_t *p, size_t len,
+    time_t now)
+{
+	struct wg_hs_seen	*s;
+	unsigned int		 i;
+
+	if (len > sizeof(c->seen[0].msg))
+		return (0);
+	for (i = 0; i < WG_HS_SEEN; i++) {
+		s = &c->seen[i];
+		if (s->len == len && now - s->when <= WG_HS_SECS &&
+		    memcmp(s->msg, p, len) == 0)
+			return (1);
+	}
+	s = &c->seen[c->next];
+	c->next = (c->next + 1) % WG_HS_SEEN;
+	memcpy(s->msg, p, len);
+	s->len = len;
+	s->when = now;
+	return (0);
+}

@@ -1,0 +1,56 @@
+/*
+ * Copyright (c) 2026 The engarde authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+
+/* WireGuard's messages, as seen from outside: types, sizes, duplicates. */
+
+#ifndef WG_H
+#define WG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define WG_INITIATION		1
+#define WG_RESPONSE		2
+#define WG_COOKIE		3
+#define WG_DATA			4
+
+#define WG_INITIATION_LEN	148
+#define WG_RESPONSE_LEN		92
+#define WG_COOKIE_LEN		64
+#define WG_DATA_MIN		32	/* header and an empty packet's tag */
+
+#define WG_HS_SEEN		32	/* handshake messages remembered */
+#define WG_HS_SECS		5	/* for so long */
+
+struct wg_hs_seen {
+	uint8_t		msg[WG_INITIATION_LEN];
+	size_t		len;
+	time_t		when;
+};
+
+/* The handshake messages lately passed on, to drop their copies. */
+struct wg_hs_cache {
+	struct wg_hs_seen	seen[WG_HS_SEEN];
+	unsigned int		next;
+};
+
+int	wg_type(const uint8_t *, size_t);
+int	wg_hs_duplicate(struct wg_hs_cache *, const uint8_t *, size_t,
+	    time_t);
+
+#endif /* WG_H */
