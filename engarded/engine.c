@@ -76,7 +76,6 @@ static long	engine_age(const struct timespec *);
 static int	engine_swapped(const char *);
 static void	engine_pktinfo(const struct msghdr *,
 		    struct sockaddr_storage *);
-static void	engine_log_parent(int, const char *);
 static void	engine_peer_free(struct peer *);
 
 static struct event_base	*base;
@@ -145,7 +144,7 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	ipcev_add(&iev_parent);
 	/* Out of the foreground, the parent writes our log lines. */
 	if (!debug)
-		log_sethook(engine_log_parent);
+		proc_log_to_parent(&iev_parent);
 	event_assign(&ev_timer, base, -1, EV_PERSIST, engine_timer, NULL);
 	event_add(&ev_timer, &tv);
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -873,26 +872,4 @@ engine_log_verbose(int v)
 	if (ipcev_compose(&iev_parent, IMSG_LOG_VERBOSE, 0, -1, &v,
 	    sizeof(v)) == -1)
 		fatal("compose");
-}
-
-/*
- * Log lines go to the parent, which can reach syslog from outside the
- * chroot; a parent that does not read loses lines, never the engine time.
- */
-static void
-engine_log_parent(int pri, const char *line)
-{
-	struct log_line	ll;
-
-	if (iev_parent.ibuf.wqlen > LOG_QUEUE_MAX)
-		return;
-	memset(&ll, 0, sizeof(ll));
-	ll.pri = pri;
-	strlcpy(ll.text, line, sizeof(ll.text));
-	if (ipc_compose(&iev_parent.ibuf, IMSG_LOG, 0, -1, &ll,
-	    sizeof(ll)) == -1)
-		return;
-	/* A fatal error exits right after: try to get the line out now. */
-	(void)ipc_flush(&iev_parent.ibuf);
-	ipcev_add(&iev_parent);
 }

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "ipcev.h"
 #include "engarded.h"
 #include "proc.h"
 
@@ -39,7 +40,10 @@
  * child a fresh address space; /proc/self/exe finds this very binary even
  * when the file on disk was replaced.
  */
-static char	proc_self[PATH_MAX] = "/proc/self/exe";
+static void	proc_log_hook(int, const char *);
+
+static char		 proc_self[PATH_MAX] = "/proc/self/exe";
+static struct ipcev	*proc_parent;
 
 /*
  * Remember this binary's path while it is sure to be right, so that the
@@ -126,4 +130,33 @@ proc_stop(pid_t pid)
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
+}
+
+/*
+ * A child's log lines go to the parent, which can reach syslog from outside
+ * the chroot; a parent that does not read loses lines, never our time.
+ */
+void
+proc_log_to_parent(struct ipcev *iev)
+{
+	proc_parent = iev;
+	log_sethook(proc_log_hook);
+}
+
+static void
+proc_log_hook(int pri, const char *line)
+{
+	struct log_line	ll;
+
+	if (proc_parent->ibuf.wqlen > LOG_QUEUE_MAX)
+		return;
+	memset(&ll, 0, sizeof(ll));
+	ll.pri = pri;
+	strlcpy(ll.text, line, sizeof(ll.text));
+	if (ipc_compose(&proc_parent->ibuf, IMSG_LOG, 0, -1, &ll,
+	    sizeof(ll)) == -1)
+		return;
+	/* A fatal error exits right after: try to get the line out now. */
+	(void)ipc_flush(&proc_parent->ibuf);
+	ipcev_add(proc_parent);
 }

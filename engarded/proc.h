@@ -26,6 +26,8 @@ void	proc_init(void);
 pid_t	proc_start(const char *, int, int, int, const char *, const char *,
 	    int);
 void	proc_stop(pid_t);
+struct ipcev;
+void	proc_log_to_parent(struct ipcev *);
 
 /* engine.c */
 __attribute__((__noreturn__)) void engine_main(int, int, const char *,

@@ -94,7 +94,6 @@ static int	webui_ctl_call(uint32_t, const char *, struct ctl_result *,
 		    struct snapshot *);
 static int	webui_ctl_send(uint32_t, const char *);
 static int	webui_ctl_next(struct ipc_msg *);
-static void	webui_log_parent(int, const char *);
 
 static struct event_base	*base;
 static struct ipcev		 iev_parent;
@@ -148,7 +147,7 @@ webui_main(int debug, int verbose, const char *user, const char *root,
 	ipcev_init(&iev_parent, base, PARENT_FD, webui_dispatch_parent, NULL);
 	ipcev_add(&iev_parent);
 	if (!debug)
-		log_sethook(webui_log_parent);
+		proc_log_to_parent(&iev_parent);
 
 	event_base_dispatch(base);
 	exit(0);
@@ -712,21 +711,4 @@ webui_action(uint32_t type, const char *ifname, struct ctl_result *res)
 	r = webui_ctl_call(type, ifname, res, NULL);
 	snap_time.tv_sec = snap_time.tv_nsec = 0;
 	return (r);
-}
-
-static void
-webui_log_parent(int pri, const char *line)
-{
-	struct log_line	ll;
-
-	if (iev_parent.ibuf.wqlen > LOG_QUEUE_MAX)
-		return;
-	memset(&ll, 0, sizeof(ll));
-	ll.pri = pri;
-	strlcpy(ll.text, line, sizeof(ll.text));
-	if (ipc_compose(&iev_parent.ibuf, IMSG_LOG, 0, -1, &ll,
-	    sizeof(ll)) == -1)
-		return;
-	(void)ipc_flush(&iev_parent.ibuf);
-	ipcev_add(&iev_parent);
 }
