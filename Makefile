@@ -64,7 +64,8 @@ regress/bench/udpgen: regress/bench/udpgen.c
 
 # Unit tests link only what they test; built plain and with sanitizers.
 UNIT_TESTS =	regress/unit/test_ipc regress/unit/test_config \
-		regress/unit/test_parser
+		regress/unit/test_parser regress/unit/test_wg
+test_wg_SRCS =	regress/unit/test_wg.c engarded/wg.c
 test_parser_SRCS = regress/unit/test_parser.c engardectl/parser.c
 test_ipc_SRCS =	regress/unit/test_ipc.c common/ipc.c common/log.c
 test_config_SRCS = regress/unit/test_config.c engarded/config.c \
@@ -88,6 +89,11 @@ regress/unit/test_parser: $(test_parser_SRCS) engardectl/parser.h
 regress/unit/test_parser.san: $(test_parser_SRCS) engardectl/parser.h
 	$(CC) $(CFLAGS) -Iengardectl $(SAN_FLAGS) -o $@ $(test_parser_SRCS) \
 	    $(LDLIBS) -lcmocka
+
+regress/unit/test_wg: $(test_wg_SRCS) engarded/wg.h
+	$(CC) $(CFLAGS) -o $@ $(test_wg_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_wg.san: $(test_wg_SRCS) engarded/wg.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_wg_SRCS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
 

@@ -94,6 +94,9 @@ struct ctl_status {
 	uint64_t		no_path;
 	uint64_t		peer_limit;
 	uint64_t		hs_copies;	/* handshake copies dropped */
+	uint64_t		data_copies;	/* data copies dropped (dedup) */
+	uint32_t		dedup;
+	uint32_t		pad2;
 	uint64_t		ctl_errors;
 };
 

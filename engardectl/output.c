@@ -352,6 +352,8 @@ show_status(const struct ctl_status *st)
 	    st->no_path, st->peer_limit);
 	printf("handshake copies not passed on: %" PRIu64 "\n",
 	    st->hs_copies);
+	printf("dedup: %s, data copies not passed on: %" PRIu64 "\n",
+	    st->dedup ? "on" : "off", st->data_copies);
 	printf("control errors: %" PRIu64 "\n", st->ctl_errors);
 }
 

@@ -205,6 +205,7 @@ json_status(const struct ctl_status *st)
 	j_set(top, "active_paths", j_uint(st->npaths));
 	j_set(top, "clients", j_uint(st->nclients));
 	j_set(top, "verbose", j_uint(st->verbose));
+	j_set(top, "dedup", json_boolean(st->dedup != 0));
 
 	o = j_check(json_object());
 	j_set(o, "packets", j_uint(st->wg.pkts_in));
@@ -224,6 +225,7 @@ json_status(const struct ctl_status *st)
 	j_set(o, "no_path", j_uint(st->no_path));
 	j_set(o, "client_limit", j_uint(st->peer_limit));
 	j_set(o, "handshake_copies", j_uint(st->hs_copies));
+	j_set(o, "data_copies", j_uint(st->data_copies));
 	j_set(top, "dropped", o);
 
 	j_set(top, "control_errors", j_uint(st->ctl_errors));

@@ -124,6 +124,7 @@ enum sect_key {
 	SK_CHROOT,
 	SK_CSOCK,
 	SK_SOCKBUF,
+	SK_DEDUP,
 	SK_MAX
 };
 
@@ -141,6 +142,7 @@ static const struct keydef sect_keys[SK_MAX] = {
 	[SK_CHROOT] =		{ "chroot",		R_BOTH },
 	[SK_CSOCK] =		{ "controlSocket",	R_BOTH },
 	[SK_SOCKBUF] =		{ "socketBuffer",	R_BOTH },
+	[SK_DEDUP] =		{ "dedup",		R_BOTH },
 };
 
 enum top_key {
@@ -249,6 +251,7 @@ static int	 get_addr(struct cparse *, const struct ynode *,
 static int	 get_uint(struct cparse *, const struct ynode *, long long,
 		    long long, uint32_t *);
 static int	 get_size(struct cparse *, const struct ynode *, uint32_t *);
+static int	 get_bool(struct cparse *, const struct ynode *, int *);
 static int	 check_coll(struct cparse *, const struct ynode *,
 		    enum ynode_type);
 static int	 too_many(struct cparse *, const struct ynode *, int);
@@ -915,6 +918,32 @@ get_scalar(struct cparse *p, const struct ynode *n, const char *what)
 	return (0);
 }
 
+/* on, off, true, false, yes or no, in any case, quoted or not. */
+static int
+get_bool(struct cparse *p, const struct ynode *n, int *dst)
+{
+	static const char	*yes[] = { "on", "true", "yes" };
+	static const char	*no[] = { "off", "false", "no" };
+	char			 buf[CONF_SHOW_LEN];
+	size_t			 i;
+
+	if (get_scalar(p, n, "on or off") == -1)
+		return (-1);
+	for (i = 0; i < 3; i++) {
+		if (strcasecmp(n->str, yes[i]) == 0) {
+			*dst = 1;
+			return (0);
+		}
+		if (strcasecmp(n->str, no[i]) == 0) {
+			*dst = 0;
+			return (0);
+		}
+	}
+	conf_err(p, n->line, "\"%s\": expected on or off", show(n->str, n->len,
+	    buf, sizeof(buf)));
+	return (-1);
+}
+
 static int
 get_string(struct cparse *p, const struct ynode *n, char *dst, size_t len)
 {
@@ -1525,6 +1554,9 @@ parse_section(struct cparse *p, const struct ynode *key,
 			break;
 		case SK_SOCKBUF:
 			get_size(p, v, &c->sockbuf);
+			break;
+		case SK_DEDUP:
+			get_bool(p, v, &c->dedup);
 			break;
 		}
  next:

@@ -482,6 +482,8 @@ control_show_status(struct ctl_conn *c)
 	st.no_path = stats.no_path;
 	st.peer_limit = stats.peer_limit;
 	st.hs_copies = stats.hs_copies;
+	st.data_copies = stats.data_copies;
+	st.dedup = ec.dedup;
 	st.ctl_errors = stats.ctl_errors;
 	control_compose(c, IMSG_CTL_STATUS, &st, sizeof(st));
 	control_compose(c, IMSG_CTL_END, NULL, 0);

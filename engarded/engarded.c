@@ -430,6 +430,7 @@ parent_send_conf(void)
 	ec.role = conf.role;
 	ec.client_timeout = conf.client_timeout;
 	ec.verbose = log_getverbose();
+	ec.dedup = conf.dedup;
 	ec.listen = conf.listen;
 	ec.dst = conf.dst;
 	strlcpy(ec.description, conf.description, sizeof(ec.description));

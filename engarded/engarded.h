@@ -103,6 +103,7 @@ struct config {
 	char			chroot[256];
 	char			csock[108];	/* sun_path */
 	uint32_t		sockbuf;	/* bytes, rcv and snd */
+	int			dedup;		/* first copy of data only */
 };
 
 /* Messages between parent and engine. */
@@ -135,7 +136,7 @@ struct eng_conf {
 	uint32_t		role;
 	uint32_t		client_timeout;
 	uint32_t		verbose;
-	uint32_t		pad;
+	uint32_t		dedup;
 	struct sockaddr_storage	listen;
 	struct sockaddr_storage	dst;
 	char			description[CONF_DESCR_LEN];

@@ -61,6 +61,7 @@ static void	engine_set_wg(int);
 static int	engine_recv(int, int, int, struct counters *);
 static int	engine_filter(int);
 static int	engine_hs_filter(int);
+static void	engine_buffers_init(void);
 static void	engine_send(int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static void	engine_client_wg_read(int, short, void *);
@@ -110,6 +111,7 @@ static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static int			 peer_fds, peer_fds_max;
 static time_t			 wg_logged;
 static struct wg_hs_cache	 hs_cache;
+static struct wg_dedup		 dedup;
 
 void
 engine_main(int debug, int verbose, const char *user, const char *root,
@@ -150,6 +152,7 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	engine_start = now;
 	control_init(base);
+	engine_buffers_init();
 
 	event_base_dispatch(base);
 	exit(0);
@@ -352,6 +355,22 @@ engine_set_wg(int fd)
 	event_add(&ev_wg, NULL);
 }
 
+/* Every message header points at its one buffer, for good. */
+static void
+engine_buffers_init(void)
+{
+	int	i;
+
+	for (i = 0; i < BATCH; i++) {
+		riov[i].iov_base = pkt[i];
+		riov[i].iov_len = PKT_MAX;
+		rmsg[i].msg_hdr.msg_iov = &riov[i];
+		rmsg[i].msg_hdr.msg_iovlen = 1;
+		smsg[i].msg_hdr.msg_iov = &siov[i];
+		smsg[i].msg_hdr.msg_iovlen = 1;
+	}
+}
+
 /*
  * One batch from fd into the packet buffers.  Returns the number of
  * datagrams, 0 when there was nothing or only an error to skip.
@@ -359,22 +378,17 @@ engine_set_wg(int fd)
 static int
 engine_recv(int fd, int names, int ctl, struct counters *c)
 {
-	int	i, n;
+	struct msghdr	*mh;
+	int		 i, n;
 
+	/* The buffers stay; only what the kernel wrote back is reset. */
 	for (i = 0; i < BATCH; i++) {
-		riov[i].iov_base = pkt[i];
-		riov[i].iov_len = PKT_MAX;
-		memset(&rmsg[i].msg_hdr, 0, sizeof(rmsg[i].msg_hdr));
-		rmsg[i].msg_hdr.msg_iov = &riov[i];
-		rmsg[i].msg_hdr.msg_iovlen = 1;
-		if (names) {
-			rmsg[i].msg_hdr.msg_name = &rname[i];
-			rmsg[i].msg_hdr.msg_namelen = sizeof(rname[i]);
-		}
-		if (ctl) {
-			rmsg[i].msg_hdr.msg_control = rctl[i].buf;
-			rmsg[i].msg_hdr.msg_controllen = sizeof(rctl[i].buf);
-		}
+		mh = &rmsg[i].msg_hdr;
+		mh->msg_name = names ? &rname[i] : NULL;
+		mh->msg_namelen = names ? sizeof(rname[i]) : 0;
+		mh->msg_control = ctl ? rctl[i].buf : NULL;
+		mh->msg_controllen = ctl ? sizeof(rctl[i].buf) : 0;
+		mh->msg_flags = 0;
 	}
 	n = recvmmsg(fd, rmsg, BATCH, MSG_DONTWAIT, NULL);
 	if (n == -1) {
@@ -418,22 +432,28 @@ engine_filter(int n)
 
 /*
  * Of the lined-up datagrams bound for WireGuard, drop the later copies of
- * handshake messages.  Returns how many are left.
+ * handshake messages, and with dedup those of data messages.  Returns how
+ * many are left.
  */
 static int
 engine_hs_filter(int k)
 {
 	const uint8_t	*p;
+	size_t		 len;
 	int		 i, j, t;
 
 	for (i = j = 0; i < k; i++) {
 		p = siov[i].iov_base;
-		t = p[0];
+		len = siov[i].iov_len;
+		t = wg_type(p, len);
 		if (t >= WG_INITIATION && t <= WG_COOKIE &&
-		    wg_type(p, siov[i].iov_len) == t &&
-		    wg_hs_duplicate(&hs_cache, p, siov[i].iov_len,
-		    now.tv_sec)) {
+		    wg_hs_duplicate(&hs_cache, p, len, now.tv_sec)) {
 			stats.hs_copies++;
+			continue;
+		}
+		if (t == WG_DATA && ec.dedup &&
+		    wg_data_duplicate(&dedup, p, len, now.tv_sec)) {
+			stats.data_copies++;
 			continue;
 		}
 		siov[j] = siov[i];
@@ -450,16 +470,12 @@ static void
 engine_send(int fd, int k, const struct sockaddr_storage *to,
     struct counters *c, int *last_errno)
 {
-	int	i, r, off = 0, retried = 0;
+	socklen_t	tolen = to != NULL ? addr_len(to) : 0;
+	int		i, r, off = 0, retried = 0;
 
 	for (i = 0; i < k; i++) {
-		memset(&smsg[i].msg_hdr, 0, sizeof(smsg[i].msg_hdr));
-		smsg[i].msg_hdr.msg_iov = &siov[i];
-		smsg[i].msg_hdr.msg_iovlen = 1;
-		if (to != NULL) {
-			smsg[i].msg_hdr.msg_name = (void *)to;
-			smsg[i].msg_hdr.msg_namelen = addr_len(to);
-		}
+		smsg[i].msg_hdr.msg_name = (void *)to;
+		smsg[i].msg_hdr.msg_namelen = tolen;
 	}
 	while (off < k) {
 		r = sendmmsg(fd, &smsg[off], k - off, MSG_DONTWAIT);

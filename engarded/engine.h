@@ -89,6 +89,7 @@ struct engine_stats {
 	uint64_t	no_path;	/* client: no usable path */
 	uint64_t	peer_limit;	/* server: table full */
 	uint64_t	hs_copies;	/* later copies of a handshake */
+	uint64_t	data_copies;	/* later copies of data (dedup) */
 	uint64_t	ctl_errors;	/* bad control requests */
 };
 

@@ -23,7 +23,7 @@
  *   spaces, in this order: description, listenAddr, dstAddr, then
  *   clientTimeout (server only), writeTimeout, then excludedInterfaces,
  *   interfaceLabels and dstOverrides (client only), webManager, user,
- *   chroot, controlSocket, socketBuffer;
+ *   chroot, controlSocket, socketBuffer, dedup;
  * - every key is printed, defaults included, except webManager, which is
  *   printed only when enabled, with listenAddr, username, then password or
  *   passwordFile (whichever is set; password when neither), then tls as
@@ -84,7 +84,7 @@ print_config(const struct config *conf)
 	print_str(conf->csock, sizeof(conf->csock));
 	printf("\n  socketBuffer: ");
 	print_size(conf->sockbuf);
-	printf("\n");
+	printf("\n  dedup: %s\n", conf->dedup ? "on" : "off");
 
 	/* Whoever prints to stderr next must come after us. */
 	fflush(stdout);

@@ -18,6 +18,7 @@
 /* WireGuard's messages, as seen from outside: types, sizes, duplicates. */
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -74,4 +75,62 @@ wg_hs_duplicate(struct wg_hs_cache *c, const uint8_t *p, size_t len,
 	s->len = len;
 	s->when = now;
 	return (0);
+}
+
+/*
+ * dedup: every copy of a data message carries the same receiver index,
+ * counter and authentication tag; a second message with all three equal
+ * is a copy, which WireGuard would decrypt only to drop.  A forgery that
+ * reuses a counter has another tag and never hides the genuine message.
+ * Returns 1 for a copy, 0 for a message to pass on (remembered).
+ */
+int
+wg_data_duplicate(struct wg_dedup *d, const uint8_t *p, size_t len,
+    time_t now)
+{
+	struct wg_dedup_index	*x, **slot = NULL;
+	struct wg_dedup_slot	*s;
+	uint32_t		 index;
+	uint64_t		 counter;
+	size_t			 i;
+
+	memcpy(&index, p + 4, sizeof(index));
+	memcpy(&counter, p + 8, sizeof(counter));
+	for (i = 0; i < WG_DEDUP_INDEXES; i++) {
+		x = d->idx[i];
+		if (x != NULL && x->index == index)
+			break;
+		/* The free slot, or else the one unused the longest. */
+		if (slot == NULL || (*slot != NULL && (x == NULL ||
+		    x->used < (*slot)->used)))
+			slot = &d->idx[i];
+	}
+	if (i == WG_DEDUP_INDEXES) {
+		if (*slot == NULL && (*slot = malloc(sizeof(**slot))) == NULL)
+			return (0);
+		x = *slot;
+		memset(x, 0, sizeof(*x));
+		x->index = index;
+	}
+	x->used = now;
+
+	s = &x->slots[counter % WG_DEDUP_WINDOW];
+	if (s->used && s->counter == counter &&
+	    memcmp(s->tag, p + len - WG_TAG_LEN, WG_TAG_LEN) == 0)
+		return (1);
+	s->used = 1;
+	s->counter = counter;
+	memcpy(s->tag, p + len - WG_TAG_LEN, WG_TAG_LEN);
+	return (0);
+}
+
+void
+wg_dedup_free(struct wg_dedup *d)
+{
+	size_t	i;
+
+	for (i = 0; i < WG_DEDUP_INDEXES; i++) {
+		free(d->idx[i]);
+		d->idx[i] = NULL;
+	}
 }

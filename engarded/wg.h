@@ -37,6 +37,27 @@
 #define WG_HS_SEEN		32	/* handshake messages remembered */
 #define WG_HS_SECS		5	/* for so long */
 
+#define WG_DEDUP_INDEXES	32	/* receiver indexes followed */
+#define WG_DEDUP_WINDOW		1024	/* counters remembered, each */
+#define WG_TAG_LEN		16
+
+struct wg_dedup_slot {
+	uint64_t	counter;
+	uint8_t		tag[WG_TAG_LEN];
+	uint8_t		used;
+};
+
+/* The data messages of one receiver index lately passed on. */
+struct wg_dedup_index {
+	uint32_t		index;
+	time_t			used;
+	struct wg_dedup_slot	slots[WG_DEDUP_WINDOW];
+};
+
+struct wg_dedup {
+	struct wg_dedup_index	*idx[WG_DEDUP_INDEXES];
+};
+
 struct wg_hs_seen {
 	uint8_t		msg[WG_INITIATION_LEN];
 	size_t		len;
@@ -52,5 +73,8 @@ struct wg_hs_cache {
 int	wg_type(const uint8_t *, size_t);
 int	wg_hs_duplicate(struct wg_hs_cache *, const uint8_t *, size_t,
 	    time_t);
+int	wg_data_duplicate(struct wg_dedup *, const uint8_t *, size_t,
+	    time_t);
+void	wg_dedup_free(struct wg_dedup *);
 
 #endif /* WG_H */

@@ -648,6 +648,35 @@ test_err_address(void **state)
 	    "host not found", NULL);
 }
 
+/* dedup takes the usual words for on and off, and nothing else. */
+static void
+test_dedup(void **state)
+{
+	struct config	conf;
+
+	(void)state;
+	expect_ok("server:\n  listenAddr: :1\n  dstAddr: :2\n", ROLE_NONE,
+	    &conf);
+	assert_int_equal(conf.dedup, 0);
+	expect_ok("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: on\n", ROLE_NONE, &conf);
+	assert_int_equal(conf.dedup, 1);
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: \"Yes\"\n", ROLE_NONE, &conf);
+	assert_int_equal(conf.dedup, 1);
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: false\n", ROLE_NONE, &conf);
+	assert_int_equal(conf.dedup, 0);
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: sometimes\n", ROLE_NONE, 1,
+	    ":4: server.dedup: \"sometimes\": expected on or off", NULL);
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: [on]\n", ROLE_NONE, 1,
+	    ":4: server.dedup: expected on or off, not a sequence", NULL);
+	round_trip("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  dedup: on\n", ROLE_NONE);
+}
+
 /* Go engarde reads clientTimeout: 0 as its default of 30 s. */
 static void
 test_client_timeout_zero(void **state)
@@ -1176,7 +1205,8 @@ test_print_client(void **state)
 	    "  user: \"nobody\"\n"
 	    "  chroot: \"/var/lib/engarde\"\n"
 	    "  controlSocket: \"/var/run/eg.sock\"\n"
-	    "  socketBuffer: 8M\n");
+	    "  socketBuffer: 8M\n"
+	    "  dedup: off\n");
 	free(out);
 
 	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n", ROLE_NONE,
@@ -1194,7 +1224,8 @@ test_print_client(void **state)
 	    "  user: \"_engarde\"\n"
 	    "  chroot: \"/var/empty\"\n"
 	    "  controlSocket: \"/run/engarded.sock\"\n"
-	    "  socketBuffer: 4M\n");
+	    "  socketBuffer: 4M\n"
+	    "  dedup: off\n");
 	free(out);
 }
 
@@ -1222,7 +1253,8 @@ test_print_server(void **state)
 	    "  user: \"_eg\"\n"
 	    "  chroot: \"/\"\n"
 	    "  controlSocket: \"/run/engarded-server.sock\"\n"
-	    "  socketBuffer: 64K\n");
+	    "  socketBuffer: 64K\n"
+	    "  dedup: off\n");
 	free(out);
 }
 
@@ -1611,6 +1643,7 @@ main(void)
 		cmocka_unit_test(test_err_address),
 		cmocka_unit_test(test_err_numbers),
 		cmocka_unit_test(test_client_timeout_zero),
+		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_err_unknown_key),
 		cmocka_unit_test(test_err_type),
 		cmocka_unit_test(test_err_too_many),
