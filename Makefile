@@ -5,6 +5,9 @@ DESTDIR ?=
 SBINDIR ?=	$(PREFIX)/sbin
 MANDIR ?=	$(PREFIX)/share/man
 SYSCONFDIR ?=	/etc
+UNITDIR ?=	$(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?=	$(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?=	$(PREFIX)/lib/tmpfiles.d
 
 # Every Debian package the build, the tests and the demo need: the one list.
 DEB_PACKAGES =	build-essential pkg-config \
@@ -12,7 +15,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux \
-		chromium nodejs prometheus
+		chromium nodejs prometheus systemd
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
@@ -30,7 +33,7 @@ ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
 		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
 		engarded/engine.c engarded/path.c engarded/control.c \
 		engarded/wg.c engarded/webui.c engarded/http.c engarded/webcert.c \
-		engarded/assets.c
+		engarded/assets.c engarded/notify.c
 ENGARDECTL_SRCS = engardectl/engardectl.c engardectl/parser.c \
 		engardectl/output.c engardectl/output_json.c
 
@@ -134,6 +137,17 @@ install: all
 	install -m 644 man/engarded.yml.5 $(DESTDIR)$(MANDIR)/man5
 	[ -e $(DESTDIR)$(SYSCONFDIR)/engarded.yml ] || install -m 600 \
 	    etc/engarded.yml $(DESTDIR)$(SYSCONFDIR)/engarded.yml
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	    $(DESTDIR)$(TMPFILESDIR)
+	for u in engarded.service engarded@.service; do \
+		sed 's|/usr/local/sbin/|$(SBINDIR)/|' etc/$$u \
+		    >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	install -m 644 etc/engarded.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/engarded.conf
+	install -m 644 etc/engarded.tmpfiles \
+	    $(DESTDIR)$(TMPFILESDIR)/engarded.conf
 	if [ -z "$(DESTDIR)" ]; then $(MAKE) sysprep; fi
 
 clean:

@@ -45,6 +45,7 @@
 #include "util.h"
 #include "engarded.h"
 #include "ifwatch.h"
+#include "notify.h"
 #include "proc.h"
 #include "webcert.h"
 
@@ -229,6 +230,11 @@ main(int argc, char *argv[], char *envp[])
 	    conf.role == ROLE_CLIENT ? "client" : "server",
 	    conf.description[0] ? conf.description : "(no description)");
 
+	/* Before the first child: none of them may see NOTIFY_SOCKET. */
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	notify_init(base);
+
 	proc_init();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    pipe_engine) == -1)
@@ -237,8 +243,6 @@ main(int argc, char *argv[], char *envp[])
 	    conf.user, conf.chroot, seccomp_log);
 
 	setproctitle("parent");
-	if ((base = event_base_new()) == NULL)
-		fatalx("event_base_new");
 
 	signal(SIGPIPE, SIG_IGN);
 	evsignal_assign(&ev_sigint, base, SIGINT, parent_sig, NULL);
@@ -342,6 +346,7 @@ parent_child_gone(pid_t *pid, const char *name)
 static void
 parent_shutdown(int code)
 {
+	notify_stopping();
 	proc_stop(engine_pid);
 	engine_pid = 0;
 	proc_stop(webui_pid);
@@ -383,6 +388,12 @@ parent_dispatch_engine(int fd, short event, void *arg)
 			break;
 		case IMSG_LOG:
 			parent_log(&msg, "engine");
+			break;
+		case IMSG_ENGINE_READY:
+			/* Ready for systemd once the engine, sandboxed, runs. */
+			if (msg.datalen != 0)
+				fatalx("engine pipe: bad IMSG_ENGINE_READY");
+			notify_ready();
 			break;
 		case IMSG_LOG_VERBOSE: {
 			int	v;
@@ -715,6 +726,7 @@ parent_reload(uint32_t id, int reply)
 	char			err[512];
 	int			wg_fd;
 
+	notify_reloading();
 	memset(&rr, 0, sizeof(rr));
 	if (config_parse(conffile, conf.role, &nconf, rr.text,
 	    sizeof(rr.text)) != 0) {
@@ -777,6 +789,7 @@ parent_reload(uint32_t id, int reply)
 	strlcat(rr.text, "configuration reloaded", sizeof(rr.text));
 	rr.ok = 1;
  done:
+	notify_ready();
 	if (reply)
 		parent_compose(IMSG_RELOAD_RESULT, id, -1, &rr, sizeof(rr));
 }

@@ -123,6 +123,7 @@ enum imsg_type {
 	IMSG_LOG_VERBOSE,	/* engine: int, the new verbosity */
 	IMSG_LOG,		/* child: struct log_line */
 	IMSG_CONTROL_CONN,	/* parent: fd, a control connection (webui) */
+	IMSG_ENGINE_READY,	/* engine: sandboxed and configured */
 	IMSG_WEBUI_CONF,	/* parent: struct webui_conf */
 	IMSG_WEBUI_PEM,		/* parent: struct webui_pem, a part */
 	IMSG_WEBUI_LISTEN,	/* parent: fd, the listening TCP socket */

@@ -263,6 +263,9 @@ engine_reconf_end(void)
 
 	if (ec.role != ROLE_NONE && nec.role != ec.role)
 		fatalx("role changed under a running engine");
+	if (ec.role == ROLE_NONE && ipcev_compose(&iev_parent,
+	    IMSG_ENGINE_READY, 0, -1, NULL, 0) == -1)
+		fatal("compose");
 	ec = nec;
 	memcpy(ifconf, nifconf, sizeof(ifconf));
 	nifc = nnifc;
