@@ -15,7 +15,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux \
-		chromium nodejs prometheus systemd
+		chromium nodejs prometheus systemd iperf3
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
@@ -42,7 +42,7 @@ ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) common/log.o common/ipc.o \
 		common/util.o
 
 PROGS =		engarded/engarded engardectl/engardectl
-TOOLS =		regress/bench/udpgen
+TOOLS =		regress/bench/udpgen regress/bench/relay
 MANS =		man/engarded.8 man/engarded.yml.5 man/engardectl.8
 
 all: $(PROGS) $(TOOLS)
@@ -58,6 +58,9 @@ WEBUI_FILES =	webui/index.html webui/app.js webui/style.css
 # The dashboard's files, compiled in: the chrooted process reads no file.
 engarded/assets.c: engarded/mkassets.sh $(WEBUI_FILES)
 	sh engarded/mkassets.sh $(WEBUI_FILES) >$@.tmp && mv $@.tmp $@
+
+regress/bench/relay: regress/bench/relay.c
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/relay.c
 
 regress/bench/udpgen: regress/bench/udpgen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/udpgen.c -lm
@@ -121,6 +124,11 @@ check: deps sysprep
 	$(MAKE) all unit
 	sh regress/run.sh
 
+# engarded against the floor relay; BENCH_QUICK=1 for a short run.
+bench: deps sysprep
+	$(MAKE) all
+	sh regress/bench/bench.sh
+
 demo: deps sysprep
 	$(MAKE) all
 	sh regress/netns/demo.sh
@@ -155,4 +163,4 @@ clean:
 	    engarded/assets.c
 	rm -rf regress/out
 
-.PHONY: all unit deps sysprep check demo lint-man install clean
+.PHONY: all unit deps sysprep check demo bench lint-man install clean

@@ -51,7 +51,7 @@
 
 #define PARENT_QUEUE_MAX	(8 * 1024 * 1024)
 #define PARENT_QUEUE_FDS	1024
-#define PEER_SOCK_RATE		200	/* per second, and as a burst */
+#define PEER_SOCK_RATE		1000	/* per second, and as a burst */
 
 /* What the parent last told the engine about an interface. */
 struct plink {
@@ -655,8 +655,12 @@ parent_links_update(void *arg)
 		st.dst = *config_dst_for(&conf, ifp->name);
 		if (strcmp(ifp->kind, "wireguard") == 0)
 			st.status = LINK_SELF;
-		else if ((ifp->flags & (IFF_UP | IFF_RUNNING)) !=
-		    (IFF_UP | IFF_RUNNING))
+		/*
+		 * Carrier as the driver says it (LOWER_UP): the kernel sets
+		 * RUNNING up to a second later after a recent change.
+		 */
+		else if ((ifp->flags & (IFF_UP | IFF_LOWER_UP)) !=
+		    (IFF_UP | IFF_LOWER_UP))
 			st.status = LINK_DOWN;
 		else if (ifwatch_pick_addr(ifp, st.dst.ss_family,
 		    &st.local) == -1)

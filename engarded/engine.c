@@ -47,7 +47,8 @@
 
 #define BATCH		64	/* datagrams per system call */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
-#define PEER_RETRY	5	/* seconds between socket requests */
+#define PEER_RETRY	5	/* seconds between failed socket requests */
+#define PEER_REQ_RATE	200	/* socket requests a second, more next tick */
 #define FD_RESERVE	128	/* descriptors kept for paths and control */
 #define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
 
@@ -109,7 +110,8 @@ static union {
 }				 rctl[BATCH];
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static int			 peer_fds, peer_fds_max;
-static time_t			 wg_logged;
+static time_t			 wg_logged, req_second;
+static int			 req_count;
 static struct wg_hs_cache	 hs_cache;
 static struct wg_dedup		 dedup;
 
@@ -499,15 +501,21 @@ engine_send(int fd, int k, const struct sockaddr_storage *to,
 			retried = 1;
 			continue;
 		}
-		/* A full queue refuses the rest too: drop it, never wait. */
-		if (errno == EAGAIN || errno == ENOBUFS) {
-			c->drops_out += k - off;
-			break;
+		/* Too big for the path: this datagram alone, send the rest. */
+		if (errno == EMSGSIZE) {
+			c->drops_out++;
+			c->errors++;
+			off++;
+			continue;
 		}
-		/* Refused for this datagram alone: skip it, send the rest. */
-		c->drops_out++;
-		c->errors++;
-		off++;
+		/*
+		 * A full queue, a link going down, a firewall: the rest would
+		 * fail the same way, one system call each.  Drop it.
+		 */
+		c->drops_out += k - off;
+		if (errno != EAGAIN && errno != ENOBUFS)
+			c->errors++;
+		break;
 	}
 }
 
@@ -650,6 +658,15 @@ engine_peer_request(struct peer *pr)
 	/* Beyond the budget, a client is served by the listen socket. */
 	if (peer_fds >= peer_fds_max)
 		return;
+	/* A crowd of new clients is paced: the timer asks for the rest. */
+	if (now.tv_sec != req_second) {
+		req_second = now.tv_sec;
+		req_count = 0;
+	}
+	if (++req_count > PEER_REQ_RATE) {
+		pr->retry = now.tv_sec + 1;
+		return;
+	}
 	peer_fds++;
 	memset(&ps, 0, sizeof(ps));
 	ps.peer = pr->addr;

@@ -28,6 +28,11 @@
 #include <event.h>
 #include <stdint.h>
 
+/* linux/if.h has it; net/if.h, which the rest includes, has not. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP	0x10000
+#endif
+
 struct ifw_addr {
 	TAILQ_ENTRY(ifw_addr)	entry;
 	int			family;

@@ -26,8 +26,9 @@
 
 /*
  * The message type when the datagram is shaped like that WireGuard
- * message (exact size for handshakes, whole blocks for data, reserved
- * bytes zero), 0 otherwise.
+ * message (exact size for handshakes, at least header and tag for data,
+ * reserved bytes zero), 0 otherwise.  Data is not always whole blocks:
+ * WireGuard pads only up to the tunnel's MTU.
  */
 int
 wg_type(const uint8_t *p, size_t len)
@@ -42,7 +43,7 @@ wg_type(const uint8_t *p, size_t len)
 	case WG_COOKIE:
 		return (len == WG_COOKIE_LEN ? WG_COOKIE : 0);
 	case WG_DATA:
-		return (len >= WG_DATA_MIN && len % 16 == 0 ? WG_DATA : 0);
+		return (len >= WG_DATA_MIN ? WG_DATA : 0);
 	}
 	return (0);
 }

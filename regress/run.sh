@@ -132,6 +132,11 @@ for t in regress/netns/[0-9][0-9]-*.sh; do
 	item "netns/${name%.sh}" sh "$t"
 done
 
+# The benchmark's tools on a tiny load; never its timings.
+if [ -f regress/bench/smoke.sh ]; then
+	item bench/smoke sh regress/bench/smoke.sh
+fi
+
 summary="$npass passed, $nfail failed"
 [ $nskip -gt 0 ] && summary="$summary, $nskip skipped"
 [ -n "$failed" ] && echo "failed:$failed"
