@@ -261,6 +261,16 @@ cp "$EG_TMP/good.yml" "$EG_CONF"
 ctl client reload >/dev/null
 check "reload back: egl2 active" iface_is egl2 active
 
+# The remaining commands in JSON.
+jres()
+{
+	ctl client -j "$@" | tr -d ' ' | sed -n 's/.*"result":"\([^"]*\)".*/\1/p'
+}
+check "include -j: already-included" [ "$(jres include egl1)" = already-included ]
+check "exclude -j: ok" [ "$(jres exclude egl1)" = ok ]
+check "reset exclusions -j: ok" [ "$(jres reset exclusions)" = ok ]
+check "reload -j: ok" [ "$(jres reload)" = ok ]
+check "log verbose -j: ok" [ "$(jres log verbose)" = ok ]
 check "log brief" sh -c "$ENGARDECTL -s $EG_TMP/client.sock log brief | grep -q ."
 check "  shows in status" [ "$(ctl client -j show status | tr -d ' ' | sed -n 's/.*"verbose":\([0-9]*\).*/\1/p')" = 0 ]
 ctl client log verbose >/dev/null

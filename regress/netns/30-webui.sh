@@ -238,6 +238,65 @@ check "webui: root is /var/empty" \
     [ "$(readlink "/proc/$webui/root")" = /var/empty ]
 check "webui: holds no UDP socket" [ "$(udp_sockets "$webui")" = 0 ]
 
+# --- certificates: reloaded on SIGHUP, self-signed when none is named -------
+
+# served_fp: the SHA-256 fingerprint of the certificate the dashboard shows.
+served_fp()
+{
+	ip netns exec "$CLIENT" sh -c "openssl s_client -connect $WEB \
+	    </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256" |
+	    sed 's/.*=//'
+}
+
+fp1=$(served_fp)
+check "the served certificate is the configured one" [ "$fp1" = \
+    "$(openssl x509 -noout -fingerprint -sha256 -in "$EG_TMP/web.pem" |
+    sed 's/.*=//')" ]
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+    -keyout "$EG_TMP/web.key" -out "$EG_TMP/web.pem" -days 2 \
+    -subj "/CN=renewed" >/dev/null 2>&1 || die "second certificate"
+kill -HUP "$EG_CLI"
+check "SIGHUP: the renewed certificate is served" \
+    wait_for 5 sh -c "[ \"\$(ip netns exec $CLIENT sh -c 'openssl s_client \
+    -connect $WEB </dev/null 2>/dev/null | openssl x509 -noout -fingerprint \
+    -sha256' | sed 's/.*=//')\" = \"$(openssl x509 -noout -fingerprint \
+    -sha256 -in "$EG_TMP/web.pem" | sed 's/.*=//')\" ]"
+check "  the old one no more" [ "$(served_fp)" != "$fp1" ]
+
+# A file that names no certificate: self-signed, its fingerprint logged.
+cp "$EG_CONF" "$EG_TMP/auto.yml"
+sed -i -e '/^    tls:$/d' -e '/^      certificate:/d' -e '/^      key:/d' \
+    -e 's/9443/9444/' -e 's/client.sock/client2.sock/' -e 's/59401/59402/' \
+    "$EG_TMP/auto.yml"
+ns_spawn "$CLIENT" "$EG_TMP/auto.log" "$ENGARDED" -d -r client \
+    -f "$EG_TMP/auto.yml"
+auto=$EG_PID
+check "a dashboard with no certificate starts" \
+    wait_for 5 grep -q "SHA-256" "$EG_TMP/auto.log"
+logged=$(sed -n 's/.*self-signed), SHA-256 //p' "$EG_TMP/auto.log")
+auto_fp()
+{
+	ip netns exec "$CLIENT" sh -c "openssl s_client -connect \
+	    $(link_addr 1 client):9444 </dev/null 2>/dev/null |
+	    openssl x509 -noout -fingerprint -sha256" | sed 's/.*=//'
+}
+wait_for 5 sh -c "[ -n \"\$(ip netns exec $CLIENT sh -c 'openssl s_client \
+    -connect $(link_addr 1 client):9444 </dev/null 2>/dev/null |
+    openssl x509 -noout')\" ]" || :
+served=$(auto_fp)
+note "self-signed: logged $logged, served $served"
+check "  it serves the self-signed certificate whose fingerprint it logged" \
+    sh -c "[ -n '$logged' ] && [ '$logged' = '$served' ]"
+proc_kill "$auto"
+
+# Plain HTTP is for loopback only: refused at start, saying why.
+sed -e 's/^    tls:$/    tls: off/' -e '/^      certificate:/d' \
+    -e '/^      key:/d' "$EG_CONF" >"$EG_TMP/plain.yml"
+"$ENGARDED" -n -r client -f "$EG_TMP/plain.yml" >"$EG_TMP/plain.out" 2>&1
+check "plain HTTP on $(link_addr 1 client): refused at start (1)" [ $? = 1 ]
+check "  saying why" grep -q "tls: off is allowed only on a loopback" \
+    "$EG_TMP/plain.out"
+
 # --- a real browser ---------------------------------------------------------
 
 if [ -x /usr/bin/chromium ] && command -v node >/dev/null &&
