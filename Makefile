@@ -15,7 +15,8 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux \
-		chromium nodejs prometheus systemd iperf3
+		chromium nodejs prometheus systemd iperf3 \
+		clang libclang-rt-dev
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
@@ -124,6 +125,12 @@ check: deps sysprep
 	$(MAKE) all unit
 	sh regress/run.sh
 
+FUZZ_SECONDS ?=	60
+
+# libFuzzer harnesses of regress/fuzz/ (clang), FUZZ_SECONDS each.
+fuzz: engarded/assets.c
+	sh regress/fuzz/run.sh fuzz $(FUZZ_SECONDS)
+
 # engarded against the floor relay; BENCH_QUICK=1 for a short run.
 bench: deps sysprep
 	$(MAKE) all
@@ -161,6 +168,6 @@ install: all
 clean:
 	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san) \
 	    engarded/assets.c
-	rm -rf regress/out
+	rm -rf regress/out regress/fuzz/bin regress/fuzz/scratch
 
-.PHONY: all unit deps sysprep check demo bench lint-man install clean
+.PHONY: all unit deps sysprep check demo bench fuzz lint-man install clean

@@ -65,6 +65,9 @@ static void	http_metrics(struct evhttp_request *, const char *);
 static json_t	*http_addr(const struct sockaddr_storage *, int);
 static json_t	*http_last(int64_t);
 static json_t	*http_counters(json_t *, const struct ctl_counters *);
+static json_t	*http_string(const char *);
+static json_t	*http_uint(uint64_t);
+static int	 http_utf8(const char *);
 static void	 http_metric_head(struct evbuffer *, const char *,
 		    const char *, const char *);
 static void	 http_label(struct evbuffer *, const char *);
@@ -175,8 +178,8 @@ http_json(struct evhttp_request *req, int code, json_t *o)
 static void
 http_error(struct evhttp_request *req, int code, const char *msg)
 {
-	http_json(req, code, json_pack("{s:s, s:s}", "status", "error",
-	    "message", msg));
+	http_json(req, code, json_pack("{s:s, s:o}", "status", "error",
+	    "message", http_string(msg)));
 }
 
 /*
@@ -264,6 +267,48 @@ http_addr(const struct sockaddr_storage *ss, int port)
 	    addr_ntop(ss, a, sizeof(a))));
 }
 
+/*
+ * A string for JSON.  Interface names are bytes to the kernel, not always
+ * UTF-8: the bytes JSON cannot carry become '?', never an error.
+ */
+static json_t *
+http_string(const char *s)
+{
+	json_t	*j;
+	char	*c, *p;
+
+	if ((j = json_string(s)) != NULL)
+		return (j);
+	if ((c = strdup(s)) == NULL)
+		fatal(NULL);
+	for (p = c; *p != '\0'; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	if (j == NULL)
+		fatalx("json");
+	return (j);
+}
+
+/* JSON integers are signed: a counter past that is shown at the limit. */
+static json_t *
+http_uint(uint64_t v)
+{
+	return (json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+}
+
+static int
+http_utf8(const char *s)
+{
+	json_t	*j;
+
+	if ((j = json_string(s)) == NULL)
+		return (0);
+	json_decref(j);
+	return (1);
+}
+
 /* Whole seconds since the last packet, as Go engarde gives it. */
 static json_t *
 http_last(int64_t ms)
@@ -274,11 +319,11 @@ http_last(int64_t ms)
 static json_t *
 http_counters(json_t *o, const struct ctl_counters *c)
 {
-	json_object_set_new(o, "packets_in", json_integer(c->pkts_in));
-	json_object_set_new(o, "bytes_in", json_integer(c->bytes_in));
-	json_object_set_new(o, "packets_out", json_integer(c->pkts_out));
-	json_object_set_new(o, "bytes_out", json_integer(c->bytes_out));
-	json_object_set_new(o, "drops", json_integer(c->drops));
+	json_object_set_new(o, "packets_in", http_uint(c->pkts_in));
+	json_object_set_new(o, "bytes_in", http_uint(c->bytes_in));
+	json_object_set_new(o, "packets_out", http_uint(c->pkts_out));
+	json_object_set_new(o, "bytes_out", http_uint(c->bytes_out));
+	json_object_set_new(o, "drops", http_uint(c->drops));
 	return (o);
 }
 
@@ -297,9 +342,10 @@ http_get_list(struct evhttp_request *req, const char *arg)
 
 	(void)arg;
 	s = webui_snapshot();
-	o = json_pack("{s:s, s:s, s:s, s:I, s:o}",
+	o = json_pack("{s:s, s:o, s:o, s:I, s:o}",
 	    "type", s->st.role == ROLE_CLIENT ? "client" : "server",
-	    "description", s->st.description, "version", s->st.version,
+	    "description", http_string(s->st.description),
+	    "version", http_string(s->st.version),
 	    "uptime_ms", (json_int_t)s->st.uptime_ms,
 	    "listen", http_addr(&s->st.listen, 1));
 	if (o == NULL)
@@ -308,13 +354,15 @@ http_get_list(struct evhttp_request *req, const char *arg)
 	if (s->st.role == ROLE_CLIENT) {
 		for (i = 0; i < s->nifaces; i++) {
 			ci = &s->ifaces[i];
-			e = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s, s:s, "
-			    "s:o}", "name", ci->ifname, "status", ci->status,
+			e = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+			    "s:o}", "name", http_string(ci->ifname),
+			    "status", http_string(ci->status),
 			    "address", http_addr(&ci->local, 0),
 			    "last", http_last(ci->last_rx_ms),
 			    "last_ms", ci->last_rx_ms < 0 ? json_null() :
 			    json_integer(ci->last_rx_ms),
-			    "label", ci->label, "reason", ci->reason,
+			    "label", http_string(ci->label),
+			    "reason", http_string(ci->reason),
 			    "destination", http_addr(&ci->dst, 1));
 			if (e == NULL)
 				fatalx("json");
@@ -357,6 +405,7 @@ http_action(struct evhttp_request *req, const char *what)
 	uint32_t		 type;
 	size_t			 len;
 
+	memset(&res, 0, sizeof(res));
 	ct = evhttp_find_header(evhttp_request_get_input_headers(req),
 	    "Content-Type");
 	if (ct == NULL || strncasecmp(ct, "application/json", 16) != 0 ||
@@ -422,8 +471,12 @@ http_metric_head(struct evbuffer *b, const char *name, const char *type,
 static void
 http_label(struct evbuffer *b, const char *v)
 {
+	int	utf8 = http_utf8(v);
+
 	for (; *v != '\0'; v++) {
-		if (*v == '\\' || *v == '"')
+		if (!utf8 && (unsigned char)*v >= 0x80)
+			evbuffer_add(b, "?", 1);
+		else if (*v == '\\' || *v == '"')
 			evbuffer_add_printf(b, "\\%c", *v);
 		else if (*v == '\n')
 			evbuffer_add(b, "\\n", 2);

@@ -62,7 +62,7 @@ wg_hs_duplicate(struct wg_hs_cache *c, const uint8_t *p, size_t len,
 	struct wg_hs_seen	*s;
 	unsigned int		 i;
 
-	if (len > sizeof(c->seen[0].msg))
+	if (len == 0 || len > sizeof(c->seen[0].msg))
 		return (0);
 	for (i = 0; i < WG_HS_SEEN; i++) {
 		s = &c->seen[i];

@@ -121,6 +121,11 @@ if [ -f regress/config/run.sh ]; then
 	item config sh regress/config/run.sh engarded/engarded
 fi
 
+# Every fuzzing harness over its committed corpus: seconds, no fuzzing.
+if [ -f regress/fuzz/run.sh ]; then
+	item fuzz/corpus sh regress/fuzz/run.sh corpus
+fi
+
 set -- man/*.[1-9]
 if [ -f "$1" ]; then
 	item mandoc mandoc -Tlint -Wwarning "$@"
