@@ -223,12 +223,7 @@ fi
 
 # --- the process ------------------------------------------------------------
 
-webui=
-for p in $(pgrep -P "$EG_CLI"); do
-	case $(tr '\0' ' ' <"/proc/$p/cmdline") in
-	*webui*)	webui=$p;;
-	esac
-done
+webui=$(child_of "$EG_CLI" webui)
 check "the webui process runs" [ -n "$webui" ]
 check "webui: uid is _engarde's" \
     [ "$(proc_status "$webui" Uid | awk '{ print $2 }')" = "$(id -u _engarde)" ]

@@ -208,19 +208,6 @@ awk -v web="$WEB" '/^client:/ { c = 1 } /^server:/ { c = 0 }
 mv "$EG_TMP/web.yml" "$EG_CONF" || die "webManager"
 grep -q "^    listenAddr: \"$WEB\"$" "$EG_CONF" || die "webManager not set"
 
-# child_of parent name: the engine or the webui of an engarded parent.
-child_of()
-{
-	local p
-	for p in $(pgrep -P "$1"); do
-		case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
-		*"$2"*)	echo "$p"
-			return 0;;
-		esac
-	done
-	return 1
-}
-
 # web_ok: the dashboard answers an API request.
 web_ok()
 {

@@ -114,17 +114,23 @@ client_field()
 	    awk '{ n += $1 } END { print n + 0 }'
 }
 
-# engine_of parent: the engine process of an engarded parent.
-engine_of()
+# child_of parent name: the engine or the webui of an engarded parent.
+child_of()
 {
 	local p
 	for p in $(pgrep -P "$1"); do
 		case $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) in
-		*engine*)	echo "$p"
-				return 0;;
+		*"$2"*)	echo "$p"
+			return 0;;
 		esac
 	done
 	return 1
+}
+
+# engine_of parent: the engine process of an engarded parent.
+engine_of()
+{
+	child_of "$1" engine
 }
 
 # udp_sockets pid: how many UDP sockets (v4 or v6) the process holds.
