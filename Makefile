@@ -104,6 +104,16 @@ regress/unit/test_wg.san: $(test_wg_SRCS) engarded/wg.h
 
 unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
 
+# The daemon and its client built with the sanitizers, for one scenario.
+SAN_PROGS =	engarded/engarded.san engardectl/engardectl.san
+engarded/engarded.san: $(ENGARDED_SRCS) $(COMMON_SRCS) common/*.h engarded/*.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ENGARDED_SRCS) $(COMMON_SRCS) \
+	    $(LDLIBS)
+engardectl/engardectl.san: $(ENGARDECTL_SRCS) common/*.h engardectl/*.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -Iengardectl -o $@ $(ENGARDECTL_SRCS) \
+	    common/log.c common/ipc.c common/util.c $(LDLIBS)
+san: $(SAN_PROGS)
+
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
@@ -122,7 +132,7 @@ sysprep:
 	@install -d -m 755 $(DESTDIR)/var/empty
 
 check: deps sysprep
-	$(MAKE) all unit
+	$(MAKE) all unit san
 	sh regress/run.sh
 
 FUZZ_SECONDS ?=	60
@@ -167,7 +177,8 @@ install: all
 
 clean:
 	rm -f $(PROGS) $(TOOLS) */*.o $(UNIT_TESTS) $(UNIT_TESTS:=.san) \
+	    $(SAN_PROGS) \
 	    engarded/assets.c
 	rm -rf regress/out regress/fuzz/bin regress/fuzz/scratch
 
-.PHONY: all unit deps sysprep check demo bench fuzz lint-man install clean
+.PHONY: all unit san deps sysprep check demo bench fuzz lint-man install clean
