@@ -107,8 +107,8 @@ unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
 # The daemon and its client built with the sanitizers, for one scenario.
 SAN_PROGS =	engarded/engarded.san engardectl/engardectl.san
 engarded/engarded.san: $(ENGARDED_SRCS) $(COMMON_SRCS) common/*.h engarded/*.h
-	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(ENGARDED_SRCS) $(COMMON_SRCS) \
-	    $(LDLIBS)
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -DENGARDED_TEST -o $@ $(ENGARDED_SRCS) \
+	    $(COMMON_SRCS) $(LDLIBS)
 engardectl/engardectl.san: $(ENGARDECTL_SRCS) common/*.h engardectl/*.h
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -Iengardectl -o $@ $(ENGARDECTL_SRCS) \
 	    common/log.c common/ipc.c common/util.c $(LDLIBS)

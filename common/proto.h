@@ -41,6 +41,7 @@ enum ctl_type {
 	IMSG_CTL_RESET_EXCLUSIONS,
 	IMSG_CTL_RELOAD,
 	IMSG_CTL_LOG_VERBOSE,
+	IMSG_CTL_TEST_FORBIDDEN = 150,	/* test builds only */
 
 	/* Replies. */
 	IMSG_CTL_STATUS = 200,		/* struct ctl_status */

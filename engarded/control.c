@@ -22,6 +22,8 @@
 #include <sys/socket.h>
 #include <sys/tree.h>
 
+#include <sys/syscall.h>
+
 #include <errno.h>
 #include <event.h>
 #include <stdlib.h>
@@ -314,6 +316,9 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 	case IMSG_CTL_RESET_EXCLUSIONS:
 	case IMSG_CTL_RELOAD:
 	case IMSG_CTL_LOG_VERBOSE:
+#ifdef ENGARDED_TEST
+	case IMSG_CTL_TEST_FORBIDDEN:
+#endif
 		break;
 	default:
 		stats.ctl_errors++;
@@ -334,6 +339,15 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 		c->waiting = 1;
 		engine_reload_request(c->id);
 		break;
+#ifdef ENGARDED_TEST
+	case IMSG_CTL_TEST_FORBIDDEN:
+		/* Test builds only: a call the allowlist lacks must kill us. */
+		log_warnx("test: calling ptrace, which seccomp forbids");
+		(void)syscall(SYS_ptrace, 0, 0, NULL, NULL);
+		control_result(c, CTL_ERROR, "still alive: seccomp let "
+		    "ptrace through");
+		break;
+#endif
 	case IMSG_CTL_LOG_VERBOSE:
 		if (req.arg < 0 || req.arg > 3) {
 			control_result(c, CTL_ERROR, "bad log level %d",

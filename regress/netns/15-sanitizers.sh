@@ -70,9 +70,19 @@ check "the dashboard answered" grep -q '"type":"client"' "$EG_TMP/list.json"
 check "client and server still run" sh -c \
     "kill -0 $EG_CLI && kill -0 $EG_SRV"
 
-kill -TERM "$EG_CLI" "$EG_SRV"
+kill -TERM "$EG_CLI"
 wait_for 5 proc_dead "$EG_CLI"
-wait_for 5 proc_dead "$EG_SRV"
+
+# The test build's forbidden call: the engine must die of SIGSYS, and the
+# parent stop with it, saying why.  The request is a raw frame: type 150
+# with a ctl_request of version 1.
+engine=$(engine_of "$EG_SRV")
+printf '\226\000\000\000\050\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' |
+    socat -t 2 - "UNIX-CONNECT:$EG_TMP/server.sock" >/dev/null 2>&1
+check "seccomp: the engine is killed by SIGSYS" wait_for 5 proc_dead "$engine"
+check "  and the server stops" wait_for 5 proc_dead "$EG_SRV"
+check "  saying why" grep -q "engine killed by signal 31" \
+    "$EG_TMP/server.log"
 for side in client server; do
 	check "$side: no sanitizer report" not grep -Eq \
 	    "runtime error|AddressSanitizer|UndefinedBehaviorSanitizer" \

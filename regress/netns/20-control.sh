@@ -177,6 +177,8 @@ raw text 'GET / HTTP/1.0\r\n\r\n'
 raw short '\144\000\000\000\023\000\000\000\000\000\000\000\000\000\000\000abc'
 # An unknown type with a well-formed request.
 raw unknown '\347\003\000\000\050\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000egl1\000\000\000\000\000\000\000\000\000\000\000\000'
+# The test builds' forbidden-call request: unknown to a normal build.
+raw testonly '\226\000\000\000\050\000\000\000\000\000\000\000\000\000\000\000\001\000\000\000\000\000\000\000egl1\000\000\000\000\000\000\000\000\000\000\000\000'
 # A frame that claims 65535 bytes.
 raw huge '\144\000\000\000\377\377\000\000\000\000\000\000\000\000\000\000'
 # A header that promises more than ever comes.
@@ -221,6 +223,8 @@ check "garbage text: an error reply" grep -aq "malformed message" \
     "$EG_TMP/text.raw"
 check "oversized frame: an error reply" grep -aq "malformed message" \
     "$EG_TMP/huge.raw"
+check "the test-only request is unknown to a normal build" \
+    grep -aq "unknown request 150" "$EG_TMP/testonly.raw"
 check "other versions: an error reply" grep -aq "control protocol version 9" \
     "$EG_TMP/version.raw"
 sink_wait garbage 30
