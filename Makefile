@@ -135,6 +135,13 @@ check: deps sysprep
 	$(MAKE) all unit san
 	sh regress/run.sh
 
+SOAK_SECONDS ?=	600
+
+# Faults for SOAK_SECONDS under a stream; make check runs 60 s of it.
+soak: deps sysprep
+	$(MAKE) all
+	SOAK_SECONDS=$(SOAK_SECONDS) TESTS=netns/50-soak sh regress/run.sh
+
 FUZZ_SECONDS ?=	60
 
 # libFuzzer harnesses of regress/fuzz/ (clang), FUZZ_SECONDS each.
@@ -181,4 +188,4 @@ clean:
 	    engarded/assets.c
 	rm -rf regress/out regress/fuzz/bin regress/fuzz/scratch
 
-.PHONY: all unit san deps sysprep check demo bench fuzz lint-man install clean
+.PHONY: all unit san deps sysprep check demo bench soak fuzz lint-man install clean
