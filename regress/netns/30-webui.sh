@@ -319,3 +319,8 @@ else
 	fail "browser test: needs /usr/bin/chromium, node and regress/webui"
 fi
 check "still forwarding at the end" tun_ping 2
+
+# The dashboard's process dies: the whole daemon stops, saying why.
+kill -KILL "$webui"
+check "webui killed: the client stops" wait_for 5 proc_dead "$EG_CLI"
+check "  saying why" grep -q "webui killed by signal 9" "$EG_TMP/client.log"
