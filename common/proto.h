@@ -29,6 +29,7 @@
 #define CTL_DESCR_LEN		256
 #define CTL_TEXT_LEN		4096
 #define CTL_MAX_CONNS		64
+#define CTL_RECORDS_MAX		65536	/* records in one list, at most */
 
 /* Message types; requests carry a struct ctl_request. */
 enum ctl_type {

@@ -436,8 +436,11 @@ control_show_interfaces(struct ctl_conn *c)
 {
 	struct ctl_iface	 ci;
 	struct path		*p;
+	size_t			 n = 0;
 
 	TAILQ_FOREACH(p, &paths, entry) {
+		if (n++ == CTL_RECORDS_MAX)
+			break;
 		memset(&ci, 0, sizeof(ci));
 		strlcpy(ci.ifname, p->ifname, sizeof(ci.ifname));
 		strlcpy(ci.label, p->label, sizeof(ci.label));

@@ -76,6 +76,8 @@ static int	parent_open_udp(const struct sockaddr_storage *, const char *,
 		    const struct sockaddr_storage *, int);
 static void	parent_open_listen(void);
 static int	parent_open_wg(const struct sockaddr_storage *);
+static void	parent_queue(struct ipcev *, const char *, uint32_t, uint32_t,
+		    int, const void *, size_t);
 static void	parent_compose(uint32_t, uint32_t, int, const void *, size_t);
 static void	parent_peer_socket(struct ipc_msg *);
 static void	parent_reload(uint32_t, int);
@@ -416,18 +418,25 @@ parent_dispatch_engine(int fd, short event, void *arg)
 }
 
 /*
- * Everything to the engine goes through here: a healthy engine reads, so
- * a queue that keeps growing means it does not, and we stop.
+ * Everything to a child goes through here: a healthy child reads, so a
+ * queue that keeps growing means it does not, and we stop.
  */
+static void
+parent_queue(struct ipcev *iev, const char *name, uint32_t type,
+    uint32_t peerid, int fd, const void *data, size_t len)
+{
+	if (ipcev_compose(iev, type, peerid, fd, data, len) == -1)
+		fatal("compose");
+	if (iev->ibuf.wqlen > PARENT_QUEUE_MAX ||
+	    iev->ibuf.wqfds > PARENT_QUEUE_FDS)
+		fatalx("the %s does not read its pipe", name);
+}
+
 static void
 parent_compose(uint32_t type, uint32_t peerid, int fd, const void *data,
     size_t len)
 {
-	if (ipcev_compose(&iev_engine, type, peerid, fd, data, len) == -1)
-		fatal("compose");
-	if (iev_engine.ibuf.wqlen > PARENT_QUEUE_MAX ||
-	    iev_engine.ibuf.wqfds > PARENT_QUEUE_FDS)
-		fatalx("the engine does not read its pipe");
+	parent_queue(&iev_engine, "engine", type, peerid, fd, data, len);
 }
 
 static void
@@ -919,10 +928,7 @@ parent_dispatch_webui(int fd, short event, void *arg)
 static void
 parent_webui_compose(uint32_t type, int fd, const void *data, size_t len)
 {
-	if (ipcev_compose(&iev_webui, type, 0, fd, data, len) == -1)
-		fatal("compose");
-	if (iev_webui.ibuf.wqlen > PARENT_QUEUE_MAX)
-		fatalx("the webui does not read its pipe");
+	parent_queue(&iev_webui, "webui", type, 0, fd, data, len);
 }
 
 /* The dashboard's TCP socket, opened while we may bind any port. */

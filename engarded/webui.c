@@ -59,8 +59,6 @@
 #define WEB_BODY_MAX		4096
 #define WEB_SNAPSHOT_MS		250	/* the engine is asked at most so often */
 #define WEB_CTL_TIMEOUT_MS	2000
-#define WEB_CTL_RECORDS_MAX	(2 * PEERS_MAX_WIRE)
-#define PEERS_MAX_WIRE		4096
 
 struct web_conn {
 	TAILQ_ENTRY(web_conn)	 entry;
@@ -636,7 +634,7 @@ webui_ctl_call(uint32_t type, const char *ifname, struct ctl_result *res,
 			break;
 		case IMSG_CTL_INTERFACE:
 		case IMSG_CTL_CLIENT:
-			if (s == NULL || n >= WEB_CTL_RECORDS_MAX)
+			if (s == NULL || n >= CTL_RECORDS_MAX)
 				fatalx("control: unexpected records");
 			if (n == cap) {
 				cap = cap ? 2 * cap : 16;

@@ -235,27 +235,36 @@ check "webui: holds no UDP socket" [ "$(udp_sockets "$webui")" = 0 ]
 
 # --- certificates: reloaded on SIGHUP, self-signed when none is named -------
 
-# served_fp: the SHA-256 fingerprint of the certificate the dashboard shows.
+# served_fp [addr:port]: the SHA-256 fingerprint of the certificate a
+# dashboard shows (default: the one under test), empty when none answers.
 served_fp()
 {
-	ip netns exec "$CLIENT" sh -c "openssl s_client -connect $WEB \
-	    </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256" |
-	    sed 's/.*=//'
+	ip netns exec "$CLIENT" sh -c "openssl s_client -connect ${1:-$WEB} \
+	    </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256" \
+	    2>/dev/null | sed 's/.*=//'
+}
+
+# file_fp file: the same of a certificate file.
+file_fp()
+{
+	openssl x509 -noout -fingerprint -sha256 -in "$1" | sed 's/.*=//'
+}
+
+# serves fingerprint [addr:port]: that certificate is the one shown.
+serves()
+{
+	[ "$(served_fp "$2")" = "$1" ]
 }
 
 fp1=$(served_fp)
-check "the served certificate is the configured one" [ "$fp1" = \
-    "$(openssl x509 -noout -fingerprint -sha256 -in "$EG_TMP/web.pem" |
-    sed 's/.*=//')" ]
+check "the served certificate is the configured one" \
+    [ "$fp1" = "$(file_fp "$EG_TMP/web.pem")" ]
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
     -keyout "$EG_TMP/web.key" -out "$EG_TMP/web.pem" -days 2 \
     -subj "/CN=renewed" >/dev/null 2>&1 || die "second certificate"
 kill -HUP "$EG_CLI"
 check "SIGHUP: the renewed certificate is served" \
-    wait_for 5 sh -c "[ \"\$(ip netns exec $CLIENT sh -c 'openssl s_client \
-    -connect $WEB </dev/null 2>/dev/null | openssl x509 -noout -fingerprint \
-    -sha256' | sed 's/.*=//')\" = \"$(openssl x509 -noout -fingerprint \
-    -sha256 -in "$EG_TMP/web.pem" | sed 's/.*=//')\" ]"
+    wait_for 5 serves "$(file_fp "$EG_TMP/web.pem")"
 check "  the old one no more" [ "$(served_fp)" != "$fp1" ]
 
 # A file that names no certificate: self-signed, its fingerprint logged.
@@ -269,16 +278,8 @@ auto=$EG_PID
 check "a dashboard with no certificate starts" \
     wait_for 5 grep -q "SHA-256" "$EG_TMP/auto.log"
 logged=$(sed -n 's/.*self-signed), SHA-256 //p' "$EG_TMP/auto.log")
-auto_fp()
-{
-	ip netns exec "$CLIENT" sh -c "openssl s_client -connect \
-	    $(link_addr 1 client):9444 </dev/null 2>/dev/null |
-	    openssl x509 -noout -fingerprint -sha256" | sed 's/.*=//'
-}
-wait_for 5 sh -c "[ -n \"\$(ip netns exec $CLIENT sh -c 'openssl s_client \
-    -connect $(link_addr 1 client):9444 </dev/null 2>/dev/null |
-    openssl x509 -noout')\" ]" || :
-served=$(auto_fp)
+wait_for 5 not serves "" "$(link_addr 1 client):9444" || :
+served=$(served_fp "$(link_addr 1 client):9444")
 note "self-signed: logged $logged, served $served"
 check "  it serves the self-signed certificate whose fingerprint it logged" \
     sh -c "[ -n '$logged' ] && [ '$logged' = '$served' ]"
