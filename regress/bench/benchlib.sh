@@ -23,7 +23,10 @@
 #   egl5..egl16 100.64.0.16/28 .. 100.64.0.192/28 (memory figure only)
 # Without WireGuard, udpgen plays it on both sides: senders in the client
 # host send to the relay's listen address, the server relay forwards to a
-# sink on $BENCH_SINK in the server host.
+# sink on $BENCH_SINK in the server host.  Every sender sends WireGuard-
+# shaped datagrams (udpgen send -w: an initiation, then data messages),
+# which engarded's server admits, to both relays and on the direct path
+# alike, so that all of them carry the same bytes.
 #
 # Every measurement appends "figure impl value" lines to $BENCH_RAW, one
 # per run; bench_report turns them into medians, the table and the JSON.
@@ -238,6 +241,34 @@ bench_up()
 	esac
 }
 
+# bench_status key: a figure of engarded's server status ("-" for the
+# floor), e.g. clients (addresses), sessions or not_wireguard.
+bench_status()
+{
+	if [ "$BENCH_IMPL" = eng ]; then
+		ctl server -j show status | json_get "$1" /dev/stdin
+	else
+		echo "-"
+	fi
+}
+
+# bench_admission: what engarded's server refused to admit, if anything.
+# Every stream is shaped like WireGuard's messages: one that is not is a
+# harness bug.  The other refusals are load (no socket to WireGuard ready
+# for an initiation, and then its data from an unknown source).
+bench_admission()
+{
+	local k v out=
+	v=$(bench_status not_wireguard)
+	[ "$v" = 0 ] || note "WARNING: engarded's server dropped $v" \
+	    "datagrams as not WireGuard"
+	for k in unknown_source session_limit address_limit no_wg_socket; do
+		v=$(bench_status $k)
+		[ "$v" = 0 ] || out="$out $k $v,"
+	done
+	[ -z "$out" ] || note "engarded's server did not admit:${out%,}"
+}
+
 bench_down()
 {
 	local p
@@ -245,6 +276,7 @@ bench_down()
 		proc_alive "$p" ||
 		    die "$BENCH_IMPL ($p) died: $(cat "$EG_TMP"/*.log)"
 	done
+	[ "$BENCH_IMPL" = eng ] && bench_admission
 	for p in $BENCH_PIDS; do
 		proc_kill "$p"
 	done
@@ -318,7 +350,8 @@ bench_stream()
 {
 	local t=$(($3 / $2 + 15))
 	sink_start "$SERVER" "$1" -n "$3" -i 1 -t "$t" "$BENCH_SINK"
-	udp_send "$CLIENT" "$1.tx" -r "$2" -n "$3" -s "$4" -t "$t" "$EG_LISTEN"
+	udp_send "$CLIENT" "$1.tx" -w -r "$2" -n "$3" -s "$4" -t "$t" \
+	    "$EG_LISTEN"
 	sink_wait "$1" "$t"
 }
 
@@ -417,7 +450,7 @@ bench_latency()
 		bench_warm
 		sink_start "$SERVER" lat -n "$count" -i 1 -t 30 "$BENCH_SINK"
 	fi
-	udp_send "$CLIENT" lat.tx -r 1000 -n "$count" -s 64 -t 30 "$to"
+	udp_send "$CLIENT" lat.tx -w -r 1000 -n "$count" -s 64 -t 30 "$to"
 	sink_wait lat 30
 	for k in p50 p99 max; do
 		eval "LAT_$k=\$(result lat lat_${k}_us)"
@@ -447,7 +480,7 @@ bench_failover()
 	bench_up "$impl" 2
 	bench_warm
 	sink_start "$SERVER" fo -n "$count" -i 2 -t 30 "$BENCH_SINK"
-	ns_spawn "$CLIENT" "$EG_TMP/fo.tx.json" "$UDPGEN" send -r 5000 \
+	ns_spawn "$CLIENT" "$EG_TMP/fo.tx.json" "$UDPGEN" send -w -r 5000 \
 	    -n "$count" -s 1400 -t 30 "$EG_LISTEN"
 	sender=$EG_PID
 	sleep "$2"
@@ -492,8 +525,8 @@ bench_slow()
 	for c in fast slow; do
 		[ $c = slow ] && bench_tbf 2 on
 		sink_start "$SERVER" "rr$c" -e -i 30 -t 60 "$BENCH_SINK"
-		udp_send "$CLIENT" "rr$c.tx" -e -r 1000 -n "$count" -s 1000 \
-		    -t 30 "$EG_LISTEN"
+		udp_send "$CLIENT" "rr$c.tx" -e -w -r 1000 -n "$count" \
+		    -s 1000 -t 30 "$EG_LISTEN"
 		proc_kill "$(cat "$EG_TMP/rr$c.pid")"
 		if [ $c = slow ]; then
 			note "slow link $impl, egl2 queues (client, server):" \
@@ -546,18 +579,58 @@ eg_iperf_listening()
 	[ -n "$(ip netns exec "$SERVER" ss -Htln "sport = :5201")" ]
 }
 
-# bench_clients n: n client addresses at the server, from n source ports
-# on link 1, three datagrams each.
-bench_clients()
+# bench_clients_from port...: from each port on link 1, a session of its
+# own: an initiation, then three data messages.  The wait after the
+# initiation paces the senders, so that the server keeps a socket to
+# WireGuard ready for the next one.
+bench_clients_from()
 {
 	ip netns exec "$CLIENT" timeout 120 sh -c '
-		p=20000
-		while [ $p -lt $((20000 + $2)) ]; do
-			"$1" send -n 3 -r 100000 -s 64 -t 2 -b "$3:$p" "$4" \
-			    >/dev/null || exit 1
-			p=$((p + 1))
-		done' sh "$UDPGEN" "$1" "$(bench_addr 1 client)" \
-	    "$(bench_addr 1 server):$EG_PORT" || die "registering $1 clients"
+		u=$1 a=$2 to=$3
+		shift 3
+		for p; do
+			"$u" send -w -W 2 -n 3 -r 100000 -s 64 -t 2 \
+			    -b "$a:$p" "$to" >/dev/null || exit 1
+		done' sh "$UDPGEN" "$(bench_addr 1 client)" \
+	    "$(bench_addr 1 server):$EG_PORT" "$@" ||
+	    die "registering clients"
+}
+
+# bench_missing n: the ports of 20000 to 20000 + n - 1 on link 1 that are
+# no client of engarded's server.
+bench_missing()
+{
+	local a
+	a=$(bench_addr 1 client)
+	ctl server -j show clients | tr '{' '\n' |
+	    sed -n "s/.*\"address\": *\"$a:\([0-9]*\)\".*/\1/p" |
+	    awk -v n="$1" '{ have[$1] = 1 }
+	    END {
+		for (p = 20000; p < 20000 + n; p++)
+			if (!(p in have))
+				print p
+	    }'
+}
+
+# bench_clients n: n client addresses at the server, from ports 20000 on
+# of link 1, each a session of its own.  A busy server may have had no
+# socket to WireGuard ready for an initiation, and made no session of it:
+# those ports try again, as WireGuard would.
+bench_clients()
+{
+	local ports i=0
+	ports=$(seq 20000 $((20000 + $1 - 1)))
+	while :; do
+		bench_clients_from $ports
+		[ "$BENCH_IMPL" = eng ] || break
+		ports=$(bench_missing "$1")
+		[ -z "$ports" ] && break
+		i=$((i + 1))
+		[ $i -lt 3 ] || die "$(echo $ports | wc -w) of $1 clients" \
+		    "made no session at engarded's server"
+		note "$BENCH_IMPL: $(echo $ports | wc -w) of $1 clients" \
+		    "made no session: they try again"
+	done
 }
 
 # True when every client address at the server has its own socket
@@ -566,15 +639,6 @@ bench_all_own()
 {
 	[ "$BENCH_IMPL" != eng ] && return 0
 	! ctl server -j show clients | grep -q '"own_socket": *false'
-}
-
-bench_nclients()
-{
-	if [ "$BENCH_IMPL" = eng ]; then
-		ctl server -j show status | json_get clients /dev/stdin
-	else
-		echo "-"
-	fi
 }
 
 # bench_memory impl secs wait: the engine's RSS with 16 links (client) and
@@ -591,7 +655,7 @@ bench_memory()
 	bench_rec mem_client_idle "$impl" "$(bench_rss "$ce")"
 	sink_start "$SERVER" memsink -i 60 -t $(($2 + 90)) "$BENCH_SINK"
 	# Full batches touch every packet buffer before the first reading.
-	udp_send "$CLIENT" memwarm.tx -r 200000 -n 4000 -s 1400 -t 10 \
+	udp_send "$CLIENT" memwarm.tx -w -r 200000 -n 4000 -s 1400 -t 10 \
 	    "$EG_LISTEN"
 	t0=$(date +%s)
 	bench_clients 1000
@@ -603,12 +667,13 @@ bench_memory()
 	fi
 	# Once more, through their own sockets now; none times out meanwhile.
 	bench_clients 1000
-	udp_send "$CLIENT" memwarm.tx -r 200000 -n 4000 -s 1400 -t 10 \
+	udp_send "$CLIENT" memwarm.tx -w -r 200000 -n 4000 -s 1400 -t 10 \
 	    "$EG_LISTEN"
-	note "memory $impl: server has $(bench_nclients) clients"
+	note "memory $impl: server has $(bench_status clients) clients in" \
+	    "$(bench_status sessions) sessions"
 	c0=$(bench_rss "$ce")
 	s0=$(bench_rss "$se")
-	udp_send "$CLIENT" mem.tx -r 5000 -n $((5000 * $2)) -s 1400 \
+	udp_send "$CLIENT" mem.tx -w -r 5000 -n $((5000 * $2)) -s 1400 \
 	    -t $(($2 + 10)) "$EG_LISTEN"
 	c1=$(bench_rss "$ce")
 	s1=$(bench_rss "$se")

@@ -26,19 +26,30 @@ BENCH_RUNS=1
 bench_topo 2
 
 # both_ways impl: 1000 requests at 1000/s through the relay on 2 links;
-# every one arrives, and replies come back.
+# every one arrives, and replies come back.  They are shaped like
+# WireGuard's messages, and engarded's server admits all of them.
 both_ways()
 {
 	bench_up "$1" 2
 	sink_start "$SERVER" "bw$1" -e -i 30 -t 30 "$BENCH_SINK"
-	udp_send "$CLIENT" "bw$1.tx" -e -r 1000 -n 1000 -s 200 -t 20 \
+	udp_send "$CLIENT" "bw$1.tx" -e -w -r 1000 -n 1000 -s 200 -t 20 \
 	    "$EG_LISTEN"
 	proc_kill "$(cat "$EG_TMP/bw$1.pid")"
 	note "$1: $(cat "$EG_TMP/bw$1.json")"
 	note "$1: $(cat "$EG_TMP/bw$1.tx.json")"
 	check "$1: every datagram arrives" [ "$(result "bw$1" unique)" = 1000 ]
 	check "$1: in two copies" [ "$(result "bw$1" duplicates)" -gt 0 ]
+	check "$1: nothing malformed" [ "$(result "bw$1" bad)" = 0 ]
 	check "$1: replies come back" [ "$(result "bw$1.tx" replies)" -gt 0 ]
+	if [ "$1" = eng ]; then
+		note "eng: server has $(bench_status clients) clients in" \
+		    "$(bench_status sessions) session(s)"
+		check "eng: one session" [ "$(bench_status sessions)" = 1 ]
+		check "eng: the server admits every datagram" \
+		    [ "$(bench_status not_wireguard)" = 0 ]
+		check "eng: from no unknown source" \
+		    [ "$(bench_status unknown_source)" = 0 ]
+	fi
 	bench_down
 }
 

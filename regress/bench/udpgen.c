@@ -53,13 +53,29 @@
 #endif
 
 /*
- * Every datagram starts with this header, in network byte order:
+ * Every datagram carries this header, at its start (after a WireGuard
+ * header with send -w, below), in network byte order:
  * magic (4 bytes), sequence number (8), CLOCK_MONOTONIC send time in ns (8).
  */
 #define UDPGEN_MAGIC	0x45476731U	/* "EGg1" */
 #define HDR_LEN		20
 #define OFF_SEQ		4
 #define OFF_TS		12
+
+/*
+ * With send -w, for a server that admits only WireGuard: each datagram is
+ * shaped like a data message, type 4 and three zero bytes, the receiver
+ * index and the counter (both little-endian, the counter our sequence
+ * number), then our header.  An initiation-shaped datagram goes first,
+ * to open the session.
+ */
+#define WG_INIT		1
+#define WG_DATA		4
+#define WG_INIT_LEN	148
+#define WG_OFF_INDEX	4
+#define WG_OFF_COUNTER	8
+#define WG_HDR_LEN	16
+#define WG_WAIT_MS	50		/* after the initiation, by default */
 
 #define BATCH		64		/* datagrams per sendmmsg/recvmmsg */
 #define MAX_DGRAM	65536
@@ -89,6 +105,7 @@ struct seqstat {
 	uint64_t	 reordered;
 	uint64_t	 outofrange;
 	uint64_t	 bad;
+	uint64_t	 handshakes;	/* initiation-shaped, not counted */
 	uint64_t	 highest;
 	int		 any;
 };
@@ -119,8 +136,12 @@ static void	 batch_reset(struct batch *, unsigned int);
 static size_t	 batch_send(int, struct batch *, unsigned int, int, uint64_t *,
 		    uint64_t *);
 static void	 seq_init(struct seqstat *, uint64_t);
+static int	 is_magic(const unsigned char *);
+static const unsigned char *hdr_find(struct seqstat *, const unsigned char *,
+		    size_t);
 static int	 seq_add(struct seqstat *, const unsigned char *, size_t,
 		    uint64_t *);
+static int	 wg_initiation(int, uint64_t *);
 static void	 seq_missing(const struct seqstat *, uint64_t, int64_t *,
 		    uint64_t *);
 static void	 hist_add(struct hist *, uint64_t);
@@ -136,9 +157,9 @@ __dead static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: udpgen send [-e] [-b addr:port] [-n count] [-r rate] "
+	    "usage: udpgen send [-ew] [-b addr:port] [-n count] [-r rate] "
 	    "[-s size]\n"
-	    "                   [-t seconds] host:port\n"
+	    "                   [-t seconds] [-W ms] host:port\n"
 	    "       udpgen sink [-e] [-i idle] [-n count] [-r readyfile] "
 	    "[-t seconds]\n"
 	    "                   addr:port\n");
@@ -399,6 +420,38 @@ seq_init(struct seqstat *s, uint64_t nbits)
 		err(1, "calloc");
 }
 
+static int
+is_magic(const unsigned char *p)
+{
+	uint32_t	magic;
+
+	memcpy(&magic, p, sizeof(magic));
+	return be32toh(magic) == UDPGEN_MAGIC;
+}
+
+/*
+ * Our header in a datagram of either layout: at the start, or after a
+ * WireGuard data header.  NULL for anything else, counted as bad, except
+ * an initiation, which only opens a session.
+ */
+static const unsigned char *
+hdr_find(struct seqstat *s, const unsigned char *p, size_t len)
+{
+	if (len >= HDR_LEN && is_magic(p))
+		return p;
+	if (len >= 4 && p[1] == 0 && p[2] == 0 && p[3] == 0) {
+		if (p[0] == WG_DATA && len >= WG_HDR_LEN + HDR_LEN &&
+		    is_magic(p + WG_HDR_LEN))
+			return p + WG_HDR_LEN;
+		if (p[0] == WG_INIT && len == WG_INIT_LEN) {
+			s->handshakes++;
+			return NULL;
+		}
+	}
+	s->bad++;
+	return NULL;
+}
+
 /*
  * Account for one datagram.  Returns 1 and its send time when it is the
  * first copy of a sequence number we track, 0 otherwise.
@@ -406,18 +459,10 @@ seq_init(struct seqstat *s, uint64_t nbits)
 static int
 seq_add(struct seqstat *s, const unsigned char *p, size_t len, uint64_t *ts)
 {
-	uint32_t	magic;
 	uint64_t	seq;
 
-	if (len < HDR_LEN) {
-		s->bad++;
+	if ((p = hdr_find(s, p, len)) == NULL)
 		return 0;
-	}
-	memcpy(&magic, p, sizeof(magic));
-	if (be32toh(magic) != UDPGEN_MAGIC) {
-		s->bad++;
-		return 0;
-	}
 	s->received++;
 	memcpy(&seq, p + OFF_SEQ, sizeof(seq));
 	seq = be64toh(seq);
@@ -528,6 +573,28 @@ sleep_until(uint64_t t)
 		;
 }
 
+/*
+ * Open a session at a server that admits only WireGuard: one datagram
+ * shaped like an initiation, with a random sender index and body.
+ * Returns how many went out.
+ */
+static int
+wg_initiation(int fd, uint64_t *errors)
+{
+	unsigned char	p[WG_INIT_LEN];
+
+	if (getentropy(p, sizeof(p)) == -1)
+		err(1, "getentropy");
+	p[0] = WG_INIT;
+	p[1] = p[2] = p[3] = 0;
+	if (send(fd, p, sizeof(p), 0) == -1) {
+		warn("send initiation");
+		(*errors)++;
+		return 0;
+	}
+	return 1;
+}
+
 /* Read all replies waiting on the socket. */
 static void
 echo_drain(int fd, struct batch *b, struct seqstat *s, struct hist *rtt)
@@ -570,13 +637,15 @@ gen_send(int argc, char *argv[])
 	double			 rate = 1000, maxsec = 60, interval, secs;
 	uint64_t		 count = 10000, size = 64, next = 0, sent = 0;
 	uint64_t		 errors = 0, t0, t, now, deadline, due, end;
-	uint64_t		 seq, tsbe;
+	uint64_t		 seq, tsbe, ctr, waitms = WG_WAIT_MS, hs = 0;
 	unsigned int		 i, n;
 	const char		*bindarg = NULL;
-	uint32_t		 magic = htobe32(UDPGEN_MAGIC);
-	int			 ch, fd, echo = 0;
+	uint32_t		 magic = htobe32(UDPGEN_MAGIC), index;
+	size_t			 off = 0;
+	unsigned char		*p;
+	int			 ch, fd, echo = 0, wg = 0, waitset = 0;
 
-	while ((ch = getopt(argc, argv, "b:en:r:s:t:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:en:r:s:t:wW:")) != -1) {
 		switch (ch) {
 		case 'b':
 			getaddr(optarg, 1, &src, &srclen);
@@ -594,12 +663,17 @@ gen_send(int argc, char *argv[])
 		case 's':
 			/* 0: empty datagrams, for testing receivers. */
 			size = getnum(optarg, 0, MAX_PAYLOAD, "size");
-			if (size != 0 && size < HDR_LEN)
-				errx(EX_USAGE, "size: 0, or %d to %d", HDR_LEN,
-				    MAX_PAYLOAD);
 			break;
 		case 't':
 			maxsec = getnum(optarg, 0.001, 86400, "seconds");
+			break;
+		case 'w':
+			wg = 1;
+			off = WG_HDR_LEN;
+			break;
+		case 'W':
+			waitms = getnum(optarg, 0, 10000, "milliseconds");
+			waitset = 1;
 			break;
 		default:
 			usage();
@@ -609,6 +683,13 @@ gen_send(int argc, char *argv[])
 	argv += optind;
 	if (argc != 1)
 		usage();
+	if (wg && size < off + HDR_LEN)
+		errx(EX_USAGE, "size with -w: %zu to %d", off + HDR_LEN,
+		    MAX_PAYLOAD);
+	if (size != 0 && size < HDR_LEN)
+		errx(EX_USAGE, "size: 0, or %d to %d", HDR_LEN, MAX_PAYLOAD);
+	if (waitset && !wg)
+		errx(EX_USAGE, "-W needs -w");
 	getaddr(argv[0], 0, &dst, &dstlen);
 	if (bindarg != NULL && src.ss_family != dst.ss_family)
 		errx(EX_USAGE, "-b and destination differ in address family");
@@ -622,18 +703,30 @@ gen_send(int argc, char *argv[])
 		err(1, "connect %s", argv[0]);
 
 	batch_init(&b, size < HDR_LEN ? HDR_LEN : size, 0);
+	if (getentropy(&index, sizeof(index)) == -1)
+		err(1, "getentropy");
 	for (i = 0; i < BATCH; i++) {
-		memcpy(b.iov[i].iov_base, &magic, sizeof(magic));
+		p = b.iov[i].iov_base;
+		if (wg) {
+			p[0] = WG_DATA;
+			memcpy(p + WG_OFF_INDEX, &index, sizeof(index));
+		}
+		memcpy(p + off, &magic, sizeof(magic));
 		b.iov[i].iov_len = size;
 	}
 	if (echo) {
-		batch_init(&rb, size, 0);
+		/* Room for an echoed initiation, which is not a reply. */
+		batch_init(&rb, size < WG_INIT_LEN ? WG_INIT_LEN : size, 0);
 		seq_init(&rs, count);
 		if ((rtt = calloc(1, sizeof(*rtt))) == NULL)
 			err(1, "calloc");
 	}
 	/* The default 50us timer slack would blur the schedule. */
 	(void)prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
+	if (wg) {
+		hs = wg_initiation(fd, &errors);
+		sleep_until(now_ns() + waitms * 1000000);
+	}
 
 	interval = (double)NSEC / rate;
 	t0 = now_ns();
@@ -669,11 +762,14 @@ gen_send(int argc, char *argv[])
 		n = due - next;
 		tsbe = htobe64(now);
 		for (i = 0; i < n; i++) {
+			p = (unsigned char *)b.iov[i].iov_base;
+			if (wg) {
+				ctr = htole64(next + i);
+				memcpy(p + WG_OFF_COUNTER, &ctr, sizeof(ctr));
+			}
 			seq = htobe64(next + i);
-			memcpy((unsigned char *)b.iov[i].iov_base + OFF_SEQ,
-			    &seq, sizeof(seq));
-			memcpy((unsigned char *)b.iov[i].iov_base + OFF_TS,
-			    &tsbe, sizeof(tsbe));
+			memcpy(p + off + OFF_SEQ, &seq, sizeof(seq));
+			memcpy(p + off + OFF_TS, &tsbe, sizeof(tsbe));
 		}
 		next += batch_send(fd, &b, n, 0, &sent, &errors);
 	}
@@ -699,6 +795,8 @@ gen_send(int argc, char *argv[])
 
 	printf("{\"sent\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"seconds\":%.3f,"
 	    "\"rate\":%.1f", sent, errors, secs, secs > 0 ? sent / secs : 0.0);
+	if (wg)
+		printf(",\"handshakes\":%" PRIu64, hs);
 	if (echo)
 		printf(",\"replies\":%" PRIu64 ",\"replies_lost\":%" PRIu64
 		    ",\"reply_duplicates\":%" PRIu64 ",\"rtt_p50_us\":%" PRIu64
@@ -733,7 +831,7 @@ gen_sink(int argc, char *argv[])
 	double			 maxsec = 60, idle = 2;
 	uint64_t		 expect = 0, t0, now, deadline, wake, last = 0;
 	uint64_t		 maxgap = 0, idlens, lost, ts, echoed = 0;
-	uint64_t		 echoerr = 0, runs;
+	uint64_t		 echoerr = 0, runs, before;
 	int64_t			 first;
 	int			 ch, fd, i, r, echo = 0;
 
@@ -808,14 +906,18 @@ gen_sink(int argc, char *argv[])
 			err(1, "recvmmsg");
 		}
 		now = now_ns();
-		if (s.received + s.bad > 0 && now - last > maxgap)
-			maxgap = now - last;
-		last = now;
+		before = s.received + s.bad;
 		for (i = 0; i < r; i++) {
 			if (seq_add(&s, b.buf + i * b.buflen, b.msg[i].msg_len,
 			    &ts))
 				hist_add(lat, ts <= now ? now - ts : 0);
 			b.iov[i].iov_len = b.msg[i].msg_len;
+		}
+		/* An initiation, sent ahead of the stream, is no part of it. */
+		if (s.received + s.bad > before) {
+			if (before > 0 && now - last > maxgap)
+				maxgap = now - last;
+			last = now;
 		}
 		if (echo)
 			(void)batch_send(fd, &b, r, MSG_DONTWAIT, &echoed,
@@ -833,10 +935,12 @@ gen_sink(int argc, char *argv[])
 	    ",\"reordered\":%" PRIu64 ",\"lat_p50_us\":%" PRIu64
 	    ",\"lat_p99_us\":%" PRIu64 ",\"lat_max_us\":%" PRIu64
 	    ",\"max_gap_us\":%" PRIu64 ",\"bad\":%" PRIu64
-	    ",\"out_of_range\":%" PRIu64 ",\"seconds\":%.3f",
+	    ",\"out_of_range\":%" PRIu64 ",\"handshakes\":%" PRIu64
+	    ",\"seconds\":%.3f",
 	    s.received, s.unique, s.dups, lost, s.reordered,
 	    us(hist_pct(lat, 0.50)), us(hist_pct(lat, 0.99)), us(lat->max),
-	    us(maxgap), s.bad, s.outofrange, (double)(now_ns() - t0) / NSEC);
+	    us(maxgap), s.bad, s.outofrange, s.handshakes,
+	    (double)(now_ns() - t0) / NSEC);
 	if (echo)
 		printf(",\"echoed\":%" PRIu64 ",\"echo_errors\":%" PRIu64,
 		    echoed, echoerr);
