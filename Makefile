@@ -15,7 +15,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux \
-		chromium nodejs prometheus systemd iperf3 \
+		chromium nodejs prometheus systemd iperf3 jq \
 		clang libclang-rt-dev
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
@@ -34,7 +34,8 @@ ENGARDED_SRCS =	engarded/engarded.c engarded/proc.c engarded/sandbox.c \
 		engarded/config.c engarded/printconf.c engarded/ifwatch.c \
 		engarded/engine.c engarded/path.c engarded/control.c \
 		engarded/wg.c engarded/webui.c engarded/http.c engarded/webcert.c \
-		engarded/assets.c engarded/notify.c
+		engarded/assets.c engarded/notify.c engarded/session.c \
+		engarded/quality.c
 ENGARDECTL_SRCS = engardectl/engardectl.c engardectl/parser.c \
 		engardectl/output.c engardectl/output_json.c
 
@@ -71,8 +72,12 @@ regress/bench/udpgen: regress/bench/udpgen.c
 
 # Unit tests link only what they test; built plain and with sanitizers.
 UNIT_TESTS =	regress/unit/test_ipc regress/unit/test_config \
-		regress/unit/test_parser regress/unit/test_wg
+		regress/unit/test_parser regress/unit/test_wg \
+		regress/unit/test_quality regress/unit/test_session
 test_wg_SRCS =	regress/unit/test_wg.c engarded/wg.c
+test_quality_SRCS = regress/unit/test_quality.c engarded/quality.c
+test_session_SRCS = regress/unit/test_session.c engarded/session.c \
+		engarded/wg.c common/log.c common/util.c
 test_parser_SRCS = regress/unit/test_parser.c engardectl/parser.c
 test_ipc_SRCS =	regress/unit/test_ipc.c common/ipc.c common/log.c
 test_config_SRCS = regress/unit/test_config.c engarded/config.c \
@@ -101,6 +106,18 @@ regress/unit/test_wg: $(test_wg_SRCS) engarded/wg.h
 	$(CC) $(CFLAGS) -o $@ $(test_wg_SRCS) $(LDLIBS) -lcmocka
 regress/unit/test_wg.san: $(test_wg_SRCS) engarded/wg.h
 	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_wg_SRCS) $(LDLIBS) -lcmocka
+
+regress/unit/test_session: $(test_session_SRCS) engarded/*.h
+	$(CC) $(CFLAGS) -o $@ $(test_session_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_session.san: $(test_session_SRCS) engarded/*.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_session_SRCS) $(LDLIBS) \
+	    -lcmocka
+
+regress/unit/test_quality: $(test_quality_SRCS) engarded/quality.h
+	$(CC) $(CFLAGS) -o $@ $(test_quality_SRCS) $(LDLIBS) -lcmocka
+regress/unit/test_quality.san: $(test_quality_SRCS) engarded/quality.h
+	$(CC) $(CFLAGS) $(SAN_FLAGS) -o $@ $(test_quality_SRCS) $(LDLIBS) \
+	    -lcmocka
 
 unit: $(UNIT_TESTS) $(UNIT_TESTS:=.san)
 

@@ -24,7 +24,7 @@
 #include <net/if.h>
 #include <stdint.h>
 
-#define CTL_VERSION		1
+#define CTL_VERSION		2
 #define CTL_LABEL_LEN		64
 #define CTL_DESCR_LEN		256
 #define CTL_TEXT_LEN		4096
@@ -42,6 +42,8 @@ enum ctl_type {
 	IMSG_CTL_RESET_EXCLUSIONS,
 	IMSG_CTL_RELOAD,
 	IMSG_CTL_LOG_VERBOSE,
+	IMSG_CTL_SHOW_SESSIONS,
+	IMSG_CTL_SHOW_PATHS,
 	IMSG_CTL_TEST_FORBIDDEN = 150,	/* test builds only */
 
 	/* Replies. */
@@ -49,7 +51,8 @@ enum ctl_type {
 	IMSG_CTL_INTERFACE,		/* struct ctl_iface */
 	IMSG_CTL_CLIENT,		/* struct ctl_client */
 	IMSG_CTL_END,			/* no data: the list is complete */
-	IMSG_CTL_RESULT			/* struct ctl_result */
+	IMSG_CTL_RESULT,		/* struct ctl_result */
+	IMSG_CTL_SESSION		/* struct ctl_session */
 };
 
 struct ctl_request {
@@ -98,8 +101,39 @@ struct ctl_status {
 	uint64_t		hs_copies;	/* handshake copies dropped */
 	uint64_t		data_copies;	/* data copies dropped (dedup) */
 	uint32_t		dedup;
-	uint32_t		pad2;
+	uint32_t		nsessions;
 	uint64_t		ctl_errors;
+	uint64_t		not_wg;		/* server admission: */
+	uint64_t		stranger;
+	uint64_t		denied;
+	uint64_t		bad_mac1;
+	uint64_t		session_limit;
+	uint64_t		addr_limit;
+	uint64_t		no_wg_socket;
+	uint64_t		sessions_made;
+	uint64_t		sessions_expired;
+	uint32_t		max_sessions;
+	uint32_t		max_session_addrs;
+	uint32_t		mac1_checked;	/* wireguardPublicKey set */
+	uint32_t		nallowed;	/* allowedSources entries */
+	uint64_t		sessions_revived;	/* by an expired index */
+};
+
+/*
+ * A path's quality, measured from the copies of WireGuard data messages
+ * it carried, over the last 10 to 20 seconds.
+ */
+struct ctl_quality {
+	uint32_t		samples;	/* 0: nothing measured yet */
+	uint32_t		loss_ppm;
+	uint32_t		first_ppm;	/* share delivered first */
+	uint32_t		delay_p50_us;	/* behind the fastest path */
+	uint32_t		delay_p99_us;
+	uint32_t		replay;		/* beyond WireGuard's window */
+	uint64_t		received;	/* since the path appeared */
+	uint64_t		first;
+	uint64_t		lost;
+	uint64_t		late;
 };
 
 /* Status words of an interface, with the reason when it is not active. */
@@ -112,6 +146,7 @@ struct ctl_iface {
 	struct sockaddr_storage	dst;
 	int64_t			last_rx_ms;	/* -1: never */
 	struct ctl_counters	c;
+	struct ctl_quality	q;
 };
 
 struct ctl_client {
@@ -120,8 +155,23 @@ struct ctl_client {
 	int64_t			last_rx_ms;
 	int64_t			age_ms;		/* since first seen */
 	uint32_t		own_socket;
-	uint32_t		pad;
+	uint32_t		session;	/* its session's id */
 	struct ctl_counters	c;
+	struct ctl_quality	q;
+};
+
+/* Server: one WireGuard peer and the addresses it reaches us from. */
+struct ctl_session {
+	uint32_t		id;
+	uint32_t		naddrs;
+	uint32_t		nindexes;	/* WireGuard indexes known */
+	uint32_t		own_socket;	/* toward WireGuard: ready */
+	struct sockaddr_storage	wg_local;	/* its port toward WireGuard */
+	int64_t			age_ms;
+	int64_t			last_rx_ms;
+	uint64_t		initiations;	/* handshakes it started */
+	uint64_t		addr_limit;	/* addresses refused */
+	struct ctl_counters	c;		/* in: from the client */
 };
 
 #endif /* PROTO_H */

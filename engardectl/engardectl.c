@@ -44,6 +44,8 @@ struct reply {
 	size_t			 nifaces;
 	struct ctl_client	*clients;
 	size_t			 nclients;
+	struct ctl_session	*sessions;
+	size_t			 nsessions;
 	struct ctl_status	 status;
 	int			 havestatus;
 	struct ctl_result	 result;
@@ -62,6 +64,8 @@ static int	str_ok(const char *, size_t);
 static int	addr_ok(const struct sockaddr_storage *);
 static int	iface_ok(const struct ctl_iface *);
 static int	client_ok(const struct ctl_client *);
+static int	quality_ok(const struct ctl_quality *);
+static int	session_ok(const struct ctl_session *);
 static int	status_ok(const struct ctl_status *);
 
 static const char	*sockpath = ENGARDECTL_SOCKET;
@@ -137,6 +141,12 @@ main(int argc, char *argv[])
 		case SHOW_CLIENTS:
 			out->clients(r.clients, r.nclients);
 			break;
+		case SHOW_SESSIONS:
+			out->sessions(r.sessions, r.nsessions);
+			break;
+		case SHOW_PATHS:
+			out->paths(r.ifaces, r.nifaces, r.clients, r.nclients);
+			break;
 		case SHOW_STATUS:
 			out->status(&r.status);
 			break;
@@ -147,6 +157,7 @@ main(int argc, char *argv[])
 	}
 	free(r.ifaces);
 	free(r.clients);
+	free(r.sessions);
 
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(1, "stdout");
@@ -210,6 +221,12 @@ ctl_request(struct ipcbuf *ibuf, const struct parse_result *res)
 		break;
 	case SHOW_CLIENTS:
 		type = IMSG_CTL_SHOW_CLIENTS;
+		break;
+	case SHOW_SESSIONS:
+		type = IMSG_CTL_SHOW_SESSIONS;
+		break;
+	case SHOW_PATHS:
+		type = IMSG_CTL_SHOW_PATHS;
 		break;
 	case EXCLUDE:
 		type = IMSG_CTL_EXCLUDE;
@@ -328,11 +345,13 @@ ctl_reply(struct reply *r, struct ipc_msg *msg, enum actions action)
 {
 	struct ctl_iface	ci;
 	struct ctl_client	cl;
+	struct ctl_session	cs;
 
 	switch (msg->hdr.type) {
 	case IMSG_CTL_RESULT:
 		/* A result replaces the whole answer, never ends a list. */
-		if (r->nifaces > 0 || r->nclients > 0 || r->havestatus)
+		if (r->nifaces > 0 || r->nclients > 0 || r->nsessions > 0 ||
+		    r->havestatus)
 			malformed();
 		if (ipc_data(msg, &r->result, sizeof(r->result)) == -1 ||
 		    r->result.code > CTL_ERROR ||
@@ -346,6 +365,8 @@ ctl_reply(struct reply *r, struct ipc_msg *msg, enum actions action)
 		switch (action) {
 		case SHOW_INTERFACES:
 		case SHOW_CLIENTS:
+		case SHOW_SESSIONS:
+		case SHOW_PATHS:
 			return (1);
 		case SHOW_STATUS:
 			if (!r->havestatus)
@@ -355,18 +376,28 @@ ctl_reply(struct reply *r, struct ipc_msg *msg, enum actions action)
 			malformed();
 		}
 	case IMSG_CTL_INTERFACE:
-		if (action != SHOW_INTERFACES ||
+		/* Paths are a client's interfaces or a server's clients. */
+		if ((action != SHOW_INTERFACES && action != SHOW_PATHS) ||
+		    r->nclients > 0 ||
 		    ipc_data(msg, &ci, sizeof(ci)) == -1 || !iface_ok(&ci))
 			malformed();
 		r->ifaces = ctl_append(r->ifaces, &r->nifaces, sizeof(ci),
 		    &ci);
 		return (0);
 	case IMSG_CTL_CLIENT:
-		if (action != SHOW_CLIENTS ||
+		if ((action != SHOW_CLIENTS && action != SHOW_PATHS) ||
+		    r->nifaces > 0 ||
 		    ipc_data(msg, &cl, sizeof(cl)) == -1 || !client_ok(&cl))
 			malformed();
 		r->clients = ctl_append(r->clients, &r->nclients, sizeof(cl),
 		    &cl);
+		return (0);
+	case IMSG_CTL_SESSION:
+		if (action != SHOW_SESSIONS ||
+		    ipc_data(msg, &cs, sizeof(cs)) == -1 || !session_ok(&cs))
+			malformed();
+		r->sessions = ctl_append(r->sessions, &r->nsessions,
+		    sizeof(cs), &cs);
 		return (0);
 	case IMSG_CTL_STATUS:
 		if (action != SHOW_STATUS || r->havestatus ||
@@ -416,14 +447,28 @@ iface_ok(const struct ctl_iface *ci)
 	    str_ok(ci->status, sizeof(ci->status)) &&
 	    str_ok(ci->reason, sizeof(ci->reason)) &&
 	    addr_ok(&ci->local) && addr_ok(&ci->dst) &&
-	    ci->last_rx_ms >= -1);
+	    ci->last_rx_ms >= -1 && quality_ok(&ci->q));
 }
 
 static int
 client_ok(const struct ctl_client *cl)
 {
 	return (addr_ok(&cl->addr) && addr_ok(&cl->local) &&
-	    cl->last_rx_ms >= -1 && cl->age_ms >= -1);
+	    cl->last_rx_ms >= -1 && cl->age_ms >= -1 && quality_ok(&cl->q));
+}
+
+/* Shares are parts of a million, of the messages in the window. */
+static int
+quality_ok(const struct ctl_quality *q)
+{
+	return (q->loss_ppm <= 1000000 && q->first_ppm <= 1000000);
+}
+
+static int
+session_ok(const struct ctl_session *cs)
+{
+	return (addr_ok(&cs->wg_local) && cs->age_ms >= -1 &&
+	    cs->last_rx_ms >= -1);
 }
 
 static int

@@ -35,6 +35,10 @@
 struct output {
 	void	(*interfaces)(const struct ctl_iface *, size_t);
 	void	(*clients)(const struct ctl_client *, size_t);
+	void	(*sessions)(const struct ctl_session *, size_t);
+	/* A client's interfaces or a server's addresses, one of them. */
+	void	(*paths)(const struct ctl_iface *, size_t,
+		    const struct ctl_client *, size_t);
 	void	(*status)(const struct ctl_status *);
 	/* Returns the exit status. */
 	int	(*result)(const struct ctl_result *, enum actions);

@@ -30,7 +30,7 @@
 #include "util.h"
 #include "engardectl.h"
 
-#define TABLE_MAXCOLS	12
+#define TABLE_MAXCOLS	16
 
 /* A table of cells built first, so that widths come from the data. */
 struct table {
@@ -53,14 +53,27 @@ static void	text_clean(char *, int);
 static const char *fmt_bytes(uint64_t, char *, size_t);
 static const char *fmt_duration(int64_t, const char *, char *, size_t);
 static const char *fmt_seconds(int64_t, char *, size_t);
+static const char *fmt_pct(uint32_t, int, char *, size_t);
+static const char *fmt_ms(uint32_t, char *, size_t);
+static void	quality_cells(struct table *, const struct ctl_quality *);
+static void	replay_note(int);
+static void	path_quality(const struct ctl_quality *);
+static void	path_counters(const struct ctl_counters *);
+static void	path_iface(const struct ctl_iface *);
+static void	path_client(const struct ctl_client *);
 static void	show_interfaces(const struct ctl_iface *, size_t);
 static void	show_clients(const struct ctl_client *, size_t);
+static void	show_sessions(const struct ctl_session *, size_t);
+static void	show_paths(const struct ctl_iface *, size_t,
+		    const struct ctl_client *, size_t);
 static void	show_status(const struct ctl_status *);
 static int	show_result(const struct ctl_result *, enum actions);
 
 const struct output text_output = {
 	.interfaces = show_interfaces,
 	.clients = show_clients,
+	.sessions = show_sessions,
+	.paths = show_paths,
 	.status = show_status,
 	.result = show_result
 };
@@ -246,18 +259,80 @@ fmt_seconds(int64_t ms, char *buf, size_t len)
 	return (buf);
 }
 
+/* Parts per million as a percentage with 1 or 2 decimals, rounded. */
+static const char *
+fmt_pct(uint32_t ppm, int decimals, char *buf, size_t len)
+{
+	uint64_t	unit, scale, v;
+
+	unit = decimals == 2 ? 100 : 1000;
+	scale = decimals == 2 ? 100 : 10;
+	v = ((uint64_t)ppm + unit / 2) / unit;
+	snprintf(buf, len, "%" PRIu64 ".%0*" PRIu64 "%%", v / scale,
+	    decimals, v % scale);
+	return (buf);
+}
+
+/* Microseconds as milliseconds, with fewer decimals as they grow. */
+static const char *
+fmt_ms(uint32_t us, char *buf, size_t len)
+{
+	if (us == 0)
+		strlcpy(buf, "0", len);
+	else if (us < 995)
+		snprintf(buf, len, "%.2f", us / 1000.0);
+	else if (us < 9950)
+		snprintf(buf, len, "%.1f", us / 1000.0);
+	else
+		snprintf(buf, len, "%.0f", us / 1000.0);
+	return (buf);
+}
+
+/*
+ * The loss, first and delay columns of a path: "-" before anything was
+ * measured, and a "!" after the delay when copies fall outside
+ * WireGuard's replay window.
+ */
+static void
+quality_cells(struct table *t, const struct ctl_quality *q)
+{
+	const char	*bang = q->replay ? "!" : "";
+	char		 pct[16], p50[16], p99[16];
+
+	if (q->samples == 0) {
+		table_add(t, "-");
+		table_add(t, "-");
+		table_add(t, "-%s", bang);
+		return;
+	}
+	table_add(t, "%s", fmt_pct(q->loss_ppm, 1, pct, sizeof(pct)));
+	table_add(t, "%s", fmt_pct(q->first_ppm, 1, pct, sizeof(pct)));
+	table_add(t, "%s/%sms%s", fmt_ms(q->delay_p50_us, p50, sizeof(p50)),
+	    fmt_ms(q->delay_p99_us, p99, sizeof(p99)), bang);
+}
+
+static void
+replay_note(int replay)
+{
+	if (replay)
+		printf("!: copies beyond WireGuard's replay window "
+		    "(see show paths)\n");
+}
+
 static void
 show_interfaces(const struct ctl_iface *ci, size_t n)
 {
 	static const char	*head[] = { "INTERFACE", "LABEL", "STATUS",
-				    "SOURCE", "DESTINATION", "LAST-RX",
-				    "PKTS-IN", "BYTES-IN", "PKTS-OUT",
-				    "BYTES-OUT", "DROPS" };
-	static const int	 right[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1 };
+				    "SOURCE", "DESTINATION", "LAST-RX", "LOSS",
+				    "FIRST", "DELAY", "PKTS-IN", "BYTES-IN",
+				    "PKTS-OUT", "BYTES-OUT", "DROPS" };
+	static const int	 right[] = { 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1,
+				    1, 1 };
 	struct table		 t;
 	char			 src[ADDR_STRLEN], dst[ADDR_STRLEN];
 	char			 rx[32], bin[16], bout[16];
 	size_t			 i;
+	int			 replay = 0;
 
 	table_init(&t, sizeof(head) / sizeof(head[0]), head, right, n);
 	for (i = 0; i < n; i++, ci++) {
@@ -271,6 +346,8 @@ show_interfaces(const struct ctl_iface *ci, size_t n)
 		table_add(&t, "%s", addr_fmt(&ci->dst, dst, sizeof(dst)));
 		table_add(&t, "%s", fmt_seconds(ci->last_rx_ms, rx,
 		    sizeof(rx)));
+		quality_cells(&t, &ci->q);
+		replay |= ci->q.replay != 0;
 		table_add(&t, "%" PRIu64, ci->c.pkts_in);
 		table_add(&t, "%s", fmt_bytes(ci->c.bytes_in, bin,
 		    sizeof(bin)));
@@ -280,23 +357,31 @@ show_interfaces(const struct ctl_iface *ci, size_t n)
 		table_add(&t, "%" PRIu64, ci->c.drops);
 	}
 	table_print(&t);
+	replay_note(replay);
 }
 
 static void
 show_clients(const struct ctl_client *cl, size_t n)
 {
-	static const char	*head[] = { "ADDRESS", "LOCAL", "LAST-SEEN",
-				    "AGE", "OWN-SOCKET", "PKTS-IN", "BYTES-IN",
+	static const char	*head[] = { "ADDRESS", "SESSION", "LOCAL",
+				    "LAST-SEEN", "AGE", "OWN-SOCKET", "LOSS",
+				    "FIRST", "DELAY", "PKTS-IN", "BYTES-IN",
 				    "PKTS-OUT", "BYTES-OUT", "DROPS" };
-	static const int	 right[] = { 0, 0, 1, 1, 0, 1, 1, 1, 1, 1 };
+	static const int	 right[] = { 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1,
+				    1, 1 };
 	struct table		 t;
 	char			 addr[ADDR_STRLEN], local[ADDR_STRLEN];
 	char			 seen[32], age[64], bin[16], bout[16];
 	size_t			 i;
+	int			 replay = 0;
 
 	table_init(&t, sizeof(head) / sizeof(head[0]), head, right, n);
 	for (i = 0; i < n; i++, cl++) {
 		table_add(&t, "%s", addr_fmt(&cl->addr, addr, sizeof(addr)));
+		if (cl->session != 0)
+			table_add(&t, "%u", cl->session);
+		else
+			table_add(&t, "-");
 		table_add(&t, "%s", addr_fmt(&cl->local, local,
 		    sizeof(local)));
 		table_add(&t, "%s", fmt_seconds(cl->last_rx_ms, seen,
@@ -304,6 +389,8 @@ show_clients(const struct ctl_client *cl, size_t n)
 		table_add(&t, "%s", fmt_duration(cl->age_ms, "", age,
 		    sizeof(age)));
 		table_add(&t, "%s", cl->own_socket ? "yes" : "no");
+		quality_cells(&t, &cl->q);
+		replay |= cl->q.replay != 0;
 		table_add(&t, "%" PRIu64, cl->c.pkts_in);
 		table_add(&t, "%s", fmt_bytes(cl->c.bytes_in, bin,
 		    sizeof(bin)));
@@ -313,6 +400,154 @@ show_clients(const struct ctl_client *cl, size_t n)
 		table_add(&t, "%" PRIu64, cl->c.drops);
 	}
 	table_print(&t);
+	replay_note(replay);
+}
+
+static void
+show_sessions(const struct ctl_session *cs, size_t n)
+{
+	static const char	*head[] = { "ID", "ADDRESSES", "INDEXES",
+				    "WG-LOCAL", "AGE", "LAST-SEEN",
+				    "INITIATIONS", "PKTS-IN", "BYTES-IN",
+				    "PKTS-OUT", "BYTES-OUT", "REFUSED" };
+	static const int	 right[] = { 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1,
+				    1 };
+	struct table		 t;
+	char			 wg[ADDR_STRLEN], age[64], seen[32];
+	char			 bin[16], bout[16];
+	size_t			 i;
+
+	table_init(&t, sizeof(head) / sizeof(head[0]), head, right, n);
+	for (i = 0; i < n; i++, cs++) {
+		table_add(&t, "%u", cs->id);
+		table_add(&t, "%u", cs->naddrs);
+		table_add(&t, "%u", cs->nindexes);
+		table_add(&t, "%s", addr_fmt(&cs->wg_local, wg, sizeof(wg)));
+		table_add(&t, "%s", fmt_duration(cs->age_ms, "", age,
+		    sizeof(age)));
+		table_add(&t, "%s", fmt_seconds(cs->last_rx_ms, seen,
+		    sizeof(seen)));
+		table_add(&t, "%" PRIu64, cs->initiations);
+		table_add(&t, "%" PRIu64, cs->c.pkts_in);
+		table_add(&t, "%s", fmt_bytes(cs->c.bytes_in, bin,
+		    sizeof(bin)));
+		table_add(&t, "%" PRIu64, cs->c.pkts_out);
+		table_add(&t, "%s", fmt_bytes(cs->c.bytes_out, bout,
+		    sizeof(bout)));
+		table_add(&t, "%" PRIu64, cs->addr_limit);
+	}
+	table_print(&t);
+}
+
+/* Every figure of a path's quality, one per line. */
+static void
+path_quality(const struct ctl_quality *q)
+{
+	char	b1[16], b2[16];
+
+	if (q->samples == 0)
+		printf("  quality: nothing measured yet\n");
+	else {
+		printf("  measured on: %u messages of the last 10 to 20 s\n",
+		    q->samples);
+		printf("  loss: %s\n", fmt_pct(q->loss_ppm, 2, b1,
+		    sizeof(b1)));
+		printf("  first to arrive: %s of the messages\n",
+		    fmt_pct(q->first_ppm, 2, b1, sizeof(b1)));
+		printf("  delay behind the fastest path: %sms median, "
+		    "%sms 99th percentile\n", fmt_ms(q->delay_p50_us, b1,
+		    sizeof(b1)), fmt_ms(q->delay_p99_us, b2, sizeof(b2)));
+	}
+	if (q->replay)
+		printf("  replay window: exceeded: copies come so late that "
+		    "WireGuard refuses them as replays; they count as lost\n");
+	else
+		printf("  replay window: within\n");
+	printf("  lifetime: %" PRIu64 " received, %" PRIu64 " first, %"
+	    PRIu64 " lost, %" PRIu64 " late\n", q->received, q->first,
+	    q->lost, q->late);
+}
+
+static void
+path_counters(const struct ctl_counters *c)
+{
+	char	b[16];
+
+	printf("  in: %" PRIu64 " packets, %s bytes\n", c->pkts_in,
+	    fmt_bytes(c->bytes_in, b, sizeof(b)));
+	printf("  out: %" PRIu64 " packets, %s bytes\n", c->pkts_out,
+	    fmt_bytes(c->bytes_out, b, sizeof(b)));
+	printf("  drops: %" PRIu64 ", errors: %" PRIu64 "\n", c->drops,
+	    c->errors);
+}
+
+static void
+path_iface(const struct ctl_iface *ci)
+{
+	char	ifname[sizeof(ci->ifname)], label[sizeof(ci->label)];
+	char	status[sizeof(ci->status)], reason[sizeof(ci->reason)];
+	char	buf[ADDR_STRLEN], rx[32];
+
+	strlcpy(ifname, ci->ifname, sizeof(ifname));
+	text_clean(ifname, 0);
+	strlcpy(label, ci->label, sizeof(label));
+	text_clean(label, 0);
+	strlcpy(status, ci->status, sizeof(status));
+	text_clean(status, 0);
+	strlcpy(reason, ci->reason, sizeof(reason));
+	text_clean(reason, 0);
+
+	printf("interface %s\n", ifname);
+	printf("  label: %s\n", label[0] != '\0' ? label : "-");
+	if (reason[0] != '\0')
+		printf("  status: %s (%s)\n", status, reason);
+	else
+		printf("  status: %s\n", status);
+	printf("  source: %s\n", addr_ntop(&ci->local, buf, sizeof(buf)));
+	printf("  destination: %s\n", addr_fmt(&ci->dst, buf, sizeof(buf)));
+	printf("  last received: %s%s\n", fmt_seconds(ci->last_rx_ms, rx,
+	    sizeof(rx)), ci->last_rx_ms >= 0 ? " ago" : "");
+	path_quality(&ci->q);
+	path_counters(&ci->c);
+}
+
+static void
+path_client(const struct ctl_client *cl)
+{
+	char	buf[ADDR_STRLEN], seen[32], age[64];
+
+	printf("client %s\n", addr_fmt(&cl->addr, buf, sizeof(buf)));
+	if (cl->session != 0)
+		printf("  session: %u\n", cl->session);
+	else
+		printf("  session: -\n");
+	printf("  local: %s\n", addr_fmt(&cl->local, buf, sizeof(buf)));
+	printf("  last seen: %s%s\n", fmt_seconds(cl->last_rx_ms, seen,
+	    sizeof(seen)), cl->last_rx_ms >= 0 ? " ago" : "");
+	printf("  age: %s\n", fmt_duration(cl->age_ms, " ", age,
+	    sizeof(age)));
+	printf("  own socket: %s\n", cl->own_socket ? "yes" : "no");
+	path_quality(&cl->q);
+	path_counters(&cl->c);
+}
+
+/* One block per path, a blank line between blocks. */
+static void
+show_paths(const struct ctl_iface *ci, size_t ni,
+    const struct ctl_client *cl, size_t nc)
+{
+	size_t	i;
+
+	for (i = 0; i < ni; i++) {
+		if (i > 0)
+			putchar('\n');
+		path_iface(&ci[i]);
+	}
+	for (i = 0; i < nc; i++) {
+		if (i > 0 || ni > 0)
+			putchar('\n');
+		path_client(&cl[i]);
+	}
 }
 
 static void
@@ -339,8 +574,24 @@ show_status(const struct ctl_status *st)
 	    sizeof(buf)));
 	if (st->role == 1)
 		printf("active paths: %u\n", st->npaths);
-	else
+	else {
 		printf("clients: %u\n", st->nclients);
+		printf("sessions: %u (at most %u, of at most %u addresses "
+		    "each)\n",
+		    st->nsessions, st->max_sessions, st->max_session_addrs);
+		printf("sessions made: %" PRIu64 ", expired: %" PRIu64
+		    ", revived by an expired one's index: %" PRIu64 "\n",
+		    st->sessions_made, st->sessions_expired,
+		    st->sessions_revived);
+		printf("mac1: %s\n", st->mac1_checked ?
+		    "checked against wireguardPublicKey" :
+		    "not checked (no wireguardPublicKey)");
+		if (st->nallowed == 0)
+			printf("allowedSources: any source\n");
+		else
+			printf("allowedSources: %u prefix%s\n", st->nallowed,
+			    st->nallowed == 1 ? "" : "es");
+	}
 	printf("from WireGuard: %" PRIu64 " packets, %s bytes\n",
 	    st->wg.pkts_in, fmt_bytes(st->wg.bytes_in, b1, sizeof(b1)));
 	printf("to WireGuard: %" PRIu64 " packets, %s bytes, %" PRIu64
@@ -350,6 +601,13 @@ show_status(const struct ctl_status *st)
 	    " no WireGuard peer yet, %" PRIu64 " no usable path, %" PRIu64
 	    " client table full\n", st->oversized, st->empty, st->no_wg_peer,
 	    st->no_path, st->peer_limit);
+	if (st->role != 1)
+		printf("admission dropped: %" PRIu64 " not WireGuard, %" PRIu64
+		    " unknown source, %" PRIu64 " not in allowedSources, %"
+		    PRIu64 " bad mac1, %" PRIu64 " session limit, %" PRIu64
+		    " address limit, %" PRIu64 " no socket yet\n", st->not_wg,
+		    st->stranger, st->denied, st->bad_mac1, st->session_limit,
+		    st->addr_limit, st->no_wg_socket);
 	printf("handshake copies not passed on: %" PRIu64 "\n",
 	    st->hs_copies);
 	printf("dedup: %s, data copies not passed on: %" PRIu64 "\n",

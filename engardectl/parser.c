@@ -56,6 +56,8 @@ static const struct token t_show[] = {
 	{ KEYWORD,	"interfaces",	SHOW_INTERFACES, NULL },
 	{ KEYWORD,	"clients",	SHOW_CLIENTS,	NULL },
 	{ KEYWORD,	"status",	SHOW_STATUS,	NULL },
+	{ KEYWORD,	"sessions",	SHOW_SESSIONS,	NULL },
+	{ KEYWORD,	"paths",	SHOW_PATHS,	NULL },
 	{ ENDTOKEN,	"",		NONE,		NULL }
 };
 

@@ -27,6 +27,8 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -125,6 +127,10 @@ enum sect_key {
 	SK_CSOCK,
 	SK_SOCKBUF,
 	SK_DEDUP,
+	SK_ALLOWED,
+	SK_PUBKEY,
+	SK_MAX_SESSIONS,
+	SK_MAX_SESSION_ADDRS,
 	SK_MAX
 };
 
@@ -143,6 +149,10 @@ static const struct keydef sect_keys[SK_MAX] = {
 	[SK_CSOCK] =		{ "controlSocket",	R_BOTH },
 	[SK_SOCKBUF] =		{ "socketBuffer",	R_BOTH },
 	[SK_DEDUP] =		{ "dedup",		R_BOTH },
+	[SK_ALLOWED] =		{ "allowedSources",	R_SERVER },
+	[SK_PUBKEY] =		{ "wireguardPublicKey",	R_SERVER },
+	[SK_MAX_SESSIONS] =	{ "maxSessions",	R_SERVER },
+	[SK_MAX_SESSION_ADDRS] = { "maxSessionAddresses", R_SERVER },
 };
 
 enum top_key {
@@ -254,7 +264,15 @@ static int	 get_size(struct cparse *, const struct ynode *, uint32_t *);
 static int	 get_bool(struct cparse *, const struct ynode *, int *);
 static int	 check_coll(struct cparse *, const struct ynode *,
 		    enum ynode_type);
-static int	 too_many(struct cparse *, const struct ynode *, int);
+static int	 too_many(struct cparse *, const struct ynode *, int, int);
+static int	 get_prefix(struct cparse *, const struct ynode *,
+		    struct conf_prefix *);
+static int	 b64_value(unsigned char);
+static int	 get_wgkey(struct cparse *, const struct ynode *, uint8_t *);
+static void	 parse_dst(struct cparse *, const struct ynode *,
+		    enum eg_role, struct config *);
+static void	 parse_allowed(struct cparse *, const struct ynode *,
+		    struct config *);
 static void	 parse_excluded(struct cparse *, const struct ynode *,
 		    struct config *);
 static int	 dup_ifname(struct cparse *, const struct ynode *,
@@ -287,6 +305,8 @@ config_defaults(struct config *conf, enum eg_role role)
 	strlcpy(conf->chroot, ENGARDED_CHROOT, sizeof(conf->chroot));
 	strlcpy(conf->csock, ENGARDED_SOCKET, sizeof(conf->csock));
 	conf->sockbuf = ENGARDED_SOCKBUF;
+	conf->max_sessions = CONF_MAX_SESSIONS;
+	conf->max_session_addrs = CONF_SESSION_ADDRS;
 }
 
 int
@@ -375,6 +395,38 @@ config_dst_for(const struct config *conf, const char *ifname)
 			    IFNAMSIZ) == 0)
 				return (&conf->overrides[i].dst);
 	return (&conf->dst);
+}
+
+/*
+ * The destinations of the paths over ifname: its dstOverrides entries when
+ * it has any, otherwise every dstAddr.  At most max are stored in out;
+ * returns how many.
+ */
+int
+config_dsts_for(const struct config *conf, const char *ifname,
+    struct sockaddr_storage *out, int max)
+{
+	int	 i, n = 0;
+
+	if (max <= 0)
+		return (0);
+	if (ifname != NULL)
+		for (i = 0; i < conf->noverrides && i < CONF_MAX_IFS &&
+		    n < max; i++)
+			if (strncmp(conf->overrides[i].ifname, ifname,
+			    IFNAMSIZ) == 0)
+				memcpy(&out[n++], &conf->overrides[i].dst,
+				    sizeof(*out));
+	if (n > 0)
+		return (n);
+	/* A configuration filled in by hand may have dst alone. */
+	if (conf->ndsts == 0 && conf->dst.ss_family != AF_UNSPEC) {
+		memcpy(out, &conf->dst, sizeof(*out));
+		return (1);
+	}
+	for (i = 0; i < conf->ndsts && i < CONF_MAX_DSTS && n < max; i++)
+		memcpy(&out[n++], &conf->dsts[i], sizeof(*out));
+	return (n);
 }
 
 const char *
@@ -1136,12 +1188,149 @@ check_coll(struct cparse *p, const struct ynode *n, enum ynode_type type)
 
 /* Report a list past its bound, once, at the first entry too many. */
 static int
-too_many(struct cparse *p, const struct ynode *n, int count)
+too_many(struct cparse *p, const struct ynode *n, int count, int max)
 {
-	if (count < CONF_MAX_IFS)
+	if (count < max)
 		return (0);
-	conf_err(p, n->line, "too many entries (at most %d)", CONF_MAX_IFS);
+	conf_err(p, n->line, "too many entries (at most %d)", max);
 	return (1);
+}
+
+/*
+ * A numeric address prefix, "address/length", or a bare address for one
+ * host.  Bits set past the length are cleared rather than refused, as
+ * most daemons do; -nv shows what is kept.
+ */
+static int
+get_prefix(struct cparse *p, const struct ynode *n, struct conf_prefix *pf)
+{
+	struct sockaddr_in	*sin = (struct sockaddr_in *)&pf->addr;
+	struct sockaddr_in6	*sin6 = (struct sockaddr_in6 *)&pf->addr;
+	char			 buf[CONF_SHOW_LEN], host[INET6_ADDRSTRLEN];
+	const char		*slash, *errstr;
+	uint8_t			*bytes;
+	long long		 plen, bits;
+	size_t			 hlen;
+	int			 i, max;
+
+	memset(pf, 0, sizeof(*pf));
+	if (get_scalar(p, n, "an address prefix") == -1)
+		return (-1);
+	show(n->str, n->len, buf, sizeof(buf));
+	if (n->len == 0) {
+		conf_err(p, n->line, "empty address prefix");
+		return (-1);
+	}
+	slash = strchr(n->str, '/');
+	hlen = slash != NULL ? (size_t)(slash - n->str) : n->len;
+	if (hlen == 0 || hlen >= sizeof(host))
+		goto bad;
+	memcpy(host, n->str, hlen);
+	host[hlen] = '\0';
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
+		sin->sin_family = AF_INET;
+		bytes = (uint8_t *)&sin->sin_addr;
+		max = 32;
+	} else if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
+		sin6->sin6_family = AF_INET6;
+		bytes = sin6->sin6_addr.s6_addr;
+		max = 128;
+	} else
+		goto bad;
+
+	plen = max;
+	if (slash != NULL) {
+		if (slash[1] == '\0' ||
+		    strspn(slash + 1, "0123456789") != strlen(slash + 1))
+			goto bad;
+		plen = strtonum(slash + 1, 0, max, &errstr);
+		if (errstr != NULL) {
+			conf_err(p, n->line, "\"%s\": prefix length must be "
+			    "0 to %d", buf, max);
+			memset(pf, 0, sizeof(*pf));
+			return (-1);
+		}
+	}
+	for (i = 0; i < max / 8; i++) {
+		bits = plen - i * 8;
+		if (bits <= 0)
+			bytes[i] = 0;
+		else if (bits < 8)
+			bytes[i] &= (uint8_t)(0xff << (8 - bits));
+	}
+	pf->plen = plen;
+	return (0);
+ bad:
+	conf_err(p, n->line, "\"%s\": invalid prefix, expected an address or "
+	    "address/length", buf);
+	memset(pf, 0, sizeof(*pf));
+	return (-1);
+}
+
+static int
+b64_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (c - '0' + 52);
+	if (c == '+')
+		return (62);
+	if (c == '/')
+		return (63);
+	return (-1);
+}
+
+/*
+ * A WireGuard key as wg(8) prints it: base64 with its padding, 32 bytes.
+ * The decoder is strict, so that a key has one spelling: no white space,
+ * padding only at the end, and the bits past the last byte zero.  It is
+ * our own, to keep libcrypto out of what parses the file.
+ */
+static int
+get_wgkey(struct cparse *p, const struct ynode *n, uint8_t *key)
+{
+	uint8_t		 out[WG_KEY_LEN];
+	char		 buf[CONF_SHOW_LEN];
+	const char	*s = n->str;
+	size_t		 len, pad = 0, dlen, i, o = 0;
+	uint32_t	 acc = 0;
+	int		 bits = 0;
+
+	if (get_scalar(p, n, "a base64 key") == -1)
+		return (-1);
+	len = n->len;
+	show(s, len, buf, sizeof(buf));
+	if (len % 4 != 0)
+		goto bad;
+	while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+		pad++;
+	for (i = 0; i < len - pad; i++)
+		if (b64_value(s[i]) == -1)
+			goto bad;
+	dlen = len / 4 * 3 - pad;
+	if (dlen != WG_KEY_LEN) {
+		conf_err(p, n->line, "\"%s\": decodes to %zu bytes, a "
+		    "WireGuard key has %d", buf, dlen, WG_KEY_LEN);
+		return (-1);
+	}
+	for (i = 0; i < len - pad; i++) {
+		acc = (acc << 6 | b64_value(s[i])) & 0xfff;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = acc >> bits;
+		}
+	}
+	if ((acc & ((1U << bits) - 1)) != 0)
+		goto bad;
+	memcpy(key, out, WG_KEY_LEN);
+	return (0);
+ bad:
+	conf_err(p, n->line, "\"%s\": not base64", buf);
+	return (-1);
 }
 
 static void
@@ -1154,7 +1343,7 @@ parse_excluded(struct cparse *p, const struct ynode *n, struct config *c)
 	if (check_coll(p, n, YN_SEQ) == -1)
 		return;
 	TAILQ_FOREACH(item, &n->kids, entry) {
-		if (too_many(p, item, i))
+		if (too_many(p, item, i, CONF_MAX_IFS))
 			break;
 		save = path_push(p, "[%d]", i++);
 		if (get_ifname(p, item, c->excluded[c->nexcluded]) == 0)
@@ -1242,7 +1431,7 @@ parse_labels(struct cparse *p, const struct ynode *n, struct config *c)
 		    k = TAILQ_NEXT(v, entry)) {
 			if ((v = TAILQ_NEXT(k, entry)) == NULL)
 				break;
-			if (too_many(p, k, i++))
+			if (too_many(p, k, i++, CONF_MAX_IFS))
 				break;
 			if (check_anchor(p, k) == -1)
 				continue;
@@ -1257,7 +1446,7 @@ parse_labels(struct cparse *p, const struct ynode *n, struct config *c)
 		}
 	} else if (n->type == YN_SEQ) {
 		TAILQ_FOREACH(item, &n->kids, entry) {
-			if (too_many(p, item, i))
+			if (too_many(p, item, i, CONF_MAX_IFS))
 				break;
 			save = path_push(p, "[%d]", i++);
 			if (check_coll(p, item, YN_MAP) == 0) {
@@ -1278,18 +1467,24 @@ parse_labels(struct cparse *p, const struct ynode *n, struct config *c)
 		    node_what(n));
 }
 
+/*
+ * An interface may be named more than once, one entry per destination
+ * (an IPv4 and an IPv6 address of the server, say), up to CONF_MAX_DSTS;
+ * the same interface and address twice is a mistake.
+ */
 static void
 parse_overrides(struct cparse *p, const struct ynode *n, struct config *c)
 {
 	const struct ynode	*item, *keys[EK_MAX], *vals[EK_MAX];
 	struct conf_override	 o;
+	char			 buf[CONF_SHOW_LEN];
 	size_t			 save, save2, lines[CONF_MAX_IFS] = { 0 };
-	int			 i = 0, ok;
+	int			 i = 0, j, same, ok;
 
 	if (check_coll(p, n, YN_SEQ) == -1)
 		return;
 	TAILQ_FOREACH(item, &n->kids, entry) {
-		if (too_many(p, item, i))
+		if (too_many(p, item, i, CONF_MAX_IFS))
 			break;
 		save = path_push(p, "[%d]", i++);
 		if (check_coll(p, item, YN_MAP) == -1) {
@@ -1304,10 +1499,7 @@ parse_overrides(struct cparse *p, const struct ynode *n, struct config *c)
 			ok = 0;
 		} else {
 			save2 = path_push(p, ".ifName");
-			if (get_ifname(p, vals[EK_IFNAME], o.ifname) == -1 ||
-			    dup_ifname(p, vals[EK_IFNAME], o.ifname,
-			    c->overrides[0].ifname, sizeof(c->overrides[0]),
-			    c->noverrides, lines))
+			if (get_ifname(p, vals[EK_IFNAME], o.ifname) == -1)
 				ok = 0;
 			path_pop(p, save2);
 		}
@@ -1320,9 +1512,124 @@ parse_overrides(struct cparse *p, const struct ynode *n, struct config *c)
 				ok = 0;
 			path_pop(p, save2);
 		}
+		for (j = same = 0; ok && j < c->noverrides; j++) {
+			if (strcmp(c->overrides[j].ifname, o.ifname) != 0)
+				continue;
+			if (addr_cmp(&c->overrides[j].dst, &o.dst) == 0) {
+				conf_err(p, item->line, "duplicate entry, "
+				    "first at line %zu", lines[j]);
+				ok = 0;
+			} else if (++same == CONF_MAX_DSTS) {
+				conf_err(p, item->line, "too many entries for "
+				    "\"%s\" (at most %d)", show(o.ifname,
+				    strlen(o.ifname), buf, sizeof(buf)),
+				    CONF_MAX_DSTS);
+				ok = 0;
+			}
+		}
 		if (ok) {
-			lines[c->noverrides] = vals[EK_IFNAME]->line;
+			lines[c->noverrides] = item->line;
 			memcpy(&c->overrides[c->noverrides++], &o, sizeof(o));
+		}
+		path_pop(p, save);
+	}
+}
+
+/*
+ * dstAddr: one address, as in Go engarde, or in the client section a list
+ * of them, for a path per interface and destination (an IPv4 and an IPv6
+ * address of the server, say).  dst is the first, dsts all of them.
+ */
+static void
+parse_dst(struct cparse *p, const struct ynode *n, enum eg_role role,
+    struct config *c)
+{
+	const struct ynode	*item;
+	struct sockaddr_storage	 ss;
+	char			 buf[CONF_SHOW_LEN];
+	size_t			 save, lines[CONF_MAX_DSTS];
+	int			 i = 0, j, ok;
+
+	if (n->type == YN_SEQ && role != ROLE_CLIENT) {
+		conf_err(p, n->line, "expected an address, not a sequence: "
+		    "only a client takes several");
+		return;
+	}
+	if (n->type == YN_MAP && role == ROLE_CLIENT) {
+		conf_err(p, n->line, "expected an address or a sequence of "
+		    "addresses, not a mapping");
+		return;
+	}
+	if (n->type != YN_SEQ) {
+		if (node_empty(n) || get_addr(p, n, &c->dsts[0]) == -1)
+			return;
+		c->ndsts = 1;
+		memcpy(&c->dst, &c->dsts[0], sizeof(c->dst));
+		return;
+	}
+	if (TAILQ_EMPTY(&n->kids)) {
+		conf_err(p, n->line, "empty sequence, expected at least one "
+		    "address");
+		return;
+	}
+	TAILQ_FOREACH(item, &n->kids, entry) {
+		if (too_many(p, item, i, CONF_MAX_DSTS))
+			break;
+		save = path_push(p, "[%d]", i++);
+		ok = 0;
+		if (check_anchor(p, item) == 0) {
+			if (node_empty(item))
+				conf_err(p, item->line, "empty address");
+			else
+				ok = get_addr(p, item, &ss) == 0;
+		}
+		for (j = 0; ok && j < c->ndsts; j++)
+			if (addr_cmp(&c->dsts[j], &ss) == 0) {
+				conf_err(p, item->line, "duplicate address "
+				    "\"%s\", first at line %zu", show(item->str,
+				    item->len, buf, sizeof(buf)), lines[j]);
+				ok = 0;
+			}
+		if (ok) {
+			lines[c->ndsts] = item->line;
+			memcpy(&c->dsts[c->ndsts++], &ss, sizeof(ss));
+		}
+		path_pop(p, save);
+	}
+	if (c->ndsts > 0)
+		memcpy(&c->dst, &c->dsts[0], sizeof(c->dst));
+}
+
+/* Who may start a session on the server; none listed means anyone. */
+static void
+parse_allowed(struct cparse *p, const struct ynode *n, struct config *c)
+{
+	const struct ynode	*item;
+	struct conf_prefix	 pf;
+	char			 buf[CONF_SHOW_LEN], a[INET6_ADDRSTRLEN];
+	size_t			 save, lines[CONF_MAX_PREFIXES];
+	int			 i = 0, j, ok;
+
+	if (check_coll(p, n, YN_SEQ) == -1)
+		return;
+	TAILQ_FOREACH(item, &n->kids, entry) {
+		if (too_many(p, item, i, CONF_MAX_PREFIXES))
+			break;
+		save = path_push(p, "[%d]", i++);
+		ok = get_prefix(p, item, &pf) == 0;
+		/* Compared as kept, host bits cleared. */
+		for (j = 0; ok && j < c->nallowed; j++)
+			if (memcmp(&c->allowed[j], &pf, sizeof(pf)) == 0) {
+				snprintf(buf, sizeof(buf), "%s/%u",
+				    addr_ntop(&pf.addr, a, sizeof(a)),
+				    pf.plen);
+				conf_err(p, item->line, "duplicate prefix %s, "
+				    "first at line %zu", buf, lines[j]);
+				ok = 0;
+			}
+		if (ok) {
+			lines[c->nallowed] = item->line;
+			memcpy(&c->allowed[c->nallowed++], &pf, sizeof(pf));
 		}
 		path_pop(p, save);
 	}
@@ -1515,8 +1822,7 @@ parse_section(struct cparse *p, const struct ynode *key,
 				get_addr(p, v, &c->listen);
 			break;
 		case SK_DST:
-			if (!node_empty(v))
-				get_addr(p, v, &c->dst);
+			parse_dst(p, v, role, c);
 			break;
 		case SK_WRITE_TIMEOUT:
 			get_uint(p, v, 0, WRITE_TIMEOUT_MAX,
@@ -1557,6 +1863,22 @@ parse_section(struct cparse *p, const struct ynode *key,
 			break;
 		case SK_DEDUP:
 			get_bool(p, v, &c->dedup);
+			break;
+		case SK_ALLOWED:
+			parse_allowed(p, v, c);
+			break;
+		case SK_PUBKEY:
+			if (!node_empty(v) &&
+			    get_wgkey(p, v, c->wg_pubkey) == 0)
+				c->has_pubkey = 1;
+			break;
+		case SK_MAX_SESSIONS:
+			get_uint(p, v, 1, CONF_SESSIONS_LIMIT,
+			    &c->max_sessions);
+			break;
+		case SK_MAX_SESSION_ADDRS:
+			get_uint(p, v, 1, CONF_SESSION_ADDRS_MAX,
+			    &c->max_session_addrs);
 			break;
 		}
  next:

@@ -37,6 +37,7 @@
 #include "engarded.h"
 #include "engine.h"
 #include "control.h"
+#include "session.h"
 
 #define CONTROL_IDLE	30		/* seconds a client may say nothing */
 
@@ -73,6 +74,9 @@ static void	control_compose(struct ctl_conn *, uint32_t, const void *,
 		    size_t);
 static void	control_show_interfaces(struct ctl_conn *);
 static void	control_show_clients(struct ctl_conn *);
+static void	control_show_sessions(struct ctl_conn *);
+static void	control_quality(struct ctl_quality *,
+		    const struct qual_path *);
 static void	control_show_status(struct ctl_conn *);
 static void	control_exclusion(struct ctl_conn *, uint32_t, const char *);
 static void	control_counters(struct ctl_counters *,
@@ -310,6 +314,16 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 	case IMSG_CTL_SHOW_CLIENTS:
 		control_show_clients(c);
 		return;
+	case IMSG_CTL_SHOW_SESSIONS:
+		control_show_sessions(c);
+		return;
+	case IMSG_CTL_SHOW_PATHS:
+		/* The same records: the detail is engardectl's to show. */
+		if (ec.role == ROLE_SERVER)
+			control_show_clients(c);
+		else
+			control_show_interfaces(c);
+		return;
 	case IMSG_CTL_EXCLUDE:
 	case IMSG_CTL_INCLUDE:
 	case IMSG_CTL_SWAP:
@@ -380,7 +394,7 @@ control_exclusion(struct ctl_conn *c, uint32_t type, const char *ifname)
 		control_result(c, CTL_OK, "exclusions reset");
 		return;
 	}
-	if ((p = path_find(&paths, ifname)) == NULL) {
+	if ((p = path_find(&paths, ifname, NULL)) == NULL) {
 		control_result(c, CTL_ERROR, "no interface %s", ifname);
 		return;
 	}
@@ -450,6 +464,8 @@ control_show_interfaces(struct ctl_conn *c)
 		ci.dst = p->dst;
 		ci.last_rx_ms = engine_age_ms(&p->last_rx);
 		control_counters(&ci.c, &p->c);
+		if (p->qbit != -1)
+			control_quality(&ci.q, &p->q);
 		control_compose(c, IMSG_CTL_INTERFACE, &ci, sizeof(ci));
 	}
 	control_compose(c, IMSG_CTL_END, NULL, 0);
@@ -468,8 +484,52 @@ control_show_clients(struct ctl_conn *c)
 		cl.last_rx_ms = engine_age_ms(&pr->last_rx);
 		cl.age_ms = engine_age_ms(&pr->first_seen);
 		cl.own_socket = pr->fd != -1;
+		cl.session = pr->sess != NULL ? pr->sess->id : 0;
 		control_counters(&cl.c, &pr->c);
+		if (pr->q != NULL)
+			control_quality(&cl.q, pr->q);
 		control_compose(c, IMSG_CTL_CLIENT, &cl, sizeof(cl));
+	}
+	control_compose(c, IMSG_CTL_END, NULL, 0);
+}
+
+static void
+control_quality(struct ctl_quality *cq, const struct qual_path *q)
+{
+	struct qual_report	r;
+
+	qual_report(q, &r);
+	cq->samples = r.samples;
+	cq->loss_ppm = r.loss_ppm;
+	cq->first_ppm = r.first_ppm;
+	cq->delay_p50_us = r.delay_p50_us;
+	cq->delay_p99_us = r.delay_p99_us;
+	cq->replay = r.replay != 0;
+	cq->received = q->received;
+	cq->first = q->first;
+	cq->lost = q->lost;
+	cq->late = q->late;
+}
+
+static void
+control_show_sessions(struct ctl_conn *c)
+{
+	struct ctl_session	 cs;
+	struct session		*s;
+
+	RB_FOREACH(s, session_tree, &sessions) {
+		memset(&cs, 0, sizeof(cs));
+		cs.id = s->id;
+		cs.naddrs = s->naddrs;
+		cs.nindexes = session_nindexes(s);
+		cs.own_socket = s->wg_fd != -1;
+		cs.wg_local = s->wg_local;
+		cs.age_ms = engine_age_ms(&s->first_seen);
+		cs.last_rx_ms = engine_age_ms(&s->last_rx);
+		cs.initiations = s->rekeys;
+		cs.addr_limit = s->addr_limit;
+		control_counters(&cs.c, &s->c);
+		control_compose(c, IMSG_CTL_SESSION, &cs, sizeof(cs));
 	}
 	control_compose(c, IMSG_CTL_END, NULL, 0);
 }
@@ -502,6 +562,21 @@ control_show_status(struct ctl_conn *c)
 	st.data_copies = stats.data_copies;
 	st.dedup = ec.dedup;
 	st.ctl_errors = stats.ctl_errors;
+	st.nsessions = nsessions;
+	st.not_wg = stats.not_wg;
+	st.stranger = stats.stranger;
+	st.denied = stats.denied;
+	st.bad_mac1 = stats.bad_mac1;
+	st.session_limit = stats.session_limit;
+	st.addr_limit = stats.addr_limit;
+	st.no_wg_socket = stats.no_wg_socket;
+	st.sessions_made = stats.sessions_made;
+	st.sessions_expired = stats.sessions_expired;
+	st.sessions_revived = stats.sessions_revived;
+	st.max_sessions = ec.max_sessions;
+	st.max_session_addrs = ec.max_session_addrs;
+	st.mac1_checked = ec.has_pubkey;
+	st.nallowed = ec.nallowed;
 	control_compose(c, IMSG_CTL_STATUS, &st, sizeof(st));
 	control_compose(c, IMSG_CTL_END, NULL, 0);
 }

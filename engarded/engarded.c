@@ -80,6 +80,10 @@ static void	parent_queue(struct ipcev *, const char *, uint32_t, uint32_t,
 		    int, const void *, size_t);
 static void	parent_compose(uint32_t, uint32_t, int, const void *, size_t);
 static void	parent_peer_socket(struct ipc_msg *);
+static void	parent_send_wg(int);
+static int	parent_dst_wanted(const char *,
+		    const struct sockaddr_storage *);
+static void	parent_link_gone(struct plink *);
 static void	parent_reload(uint32_t, int);
 static int	parent_control_open(const char *, mode_t, gid_t);
 static void	parent_control_init(void);
@@ -270,7 +274,7 @@ main(int argc, char *argv[], char *envp[])
 	if (conf.role == ROLE_SERVER) {
 		if ((fd = parent_open_wg(&conf.dst)) == -1)
 			fatalx("cannot open a socket to WireGuard");
-		parent_compose(IMSG_SOCKET_WG, 0, fd, NULL, 0);
+		parent_send_wg(fd);
 	} else
 		ifwatch_init(base, parent_links_update, NULL);
 	parent_links_update(NULL);
@@ -379,6 +383,12 @@ parent_dispatch_engine(int fd, short event, void *arg)
 		if (n == 0)
 			break;
 		switch (msg.hdr.type) {
+		case IMSG_SOCKET_WG_REQ:
+			if (conf.role != ROLE_SERVER || msg.datalen != 0)
+				fatalx("engine pipe: bad WireGuard socket "
+				    "request");
+			parent_send_wg(parent_open_wg(&conf.dst));
+			break;
 		case IMSG_PEER_SOCKET_REQ:
 			parent_peer_socket(&msg);
 			break;
@@ -453,6 +463,12 @@ parent_send_conf(void)
 	ec.dedup = conf.dedup;
 	ec.listen = conf.listen;
 	ec.dst = conf.dst;
+	ec.max_sessions = conf.max_sessions;
+	ec.max_session_addrs = conf.max_session_addrs;
+	ec.has_pubkey = conf.has_pubkey;
+	memcpy(ec.wg_pubkey, conf.wg_pubkey, sizeof(ec.wg_pubkey));
+	ec.nallowed = conf.nallowed;
+	memcpy(ec.allowed, conf.allowed, sizeof(ec.allowed));
 	strlcpy(ec.description, conf.description, sizeof(ec.description));
 	parent_compose(IMSG_RECONF_CONF, 0, -1, &ec,
 	    sizeof(ec));
@@ -492,8 +508,9 @@ static int
 parent_open_udp(const struct sockaddr_storage *local, const char *ifname,
     const struct sockaddr_storage *dst, int reuseport)
 {
-	char	a[ADDR_STRLEN], d[ADDR_STRLEN];
-	int	fd, one = 1, sz = conf.sockbuf;
+	const struct in6_addr	*a6;
+	char			 a[ADDR_STRLEN], d[ADDR_STRLEN];
+	int			 fd, one = 1, sz = conf.sockbuf, v6only;
 
 	fd = socket(local->ss_family, SOCK_DGRAM | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
@@ -506,9 +523,15 @@ parent_open_udp(const struct sockaddr_storage *local, const char *ifname,
 		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) == -1)
 		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
-	if (local->ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
-	    IPV6_V6ONLY, &one, sizeof(one)) == -1)
-		goto fail;
+	if (local->ss_family == AF_INET6) {
+		/* The server on [::] hears IPv4 clients too, as ::ffff:a.b.c.d. */
+		a6 = &((const struct sockaddr_in6 *)local)->sin6_addr;
+		v6only = !(reuseport && (IN6_IS_ADDR_UNSPECIFIED(a6) ||
+		    IN6_IS_ADDR_V4MAPPED(a6)));
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+		    sizeof(v6only)) == -1)
+			goto fail;
+	}
 	if (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one,
 	    sizeof(one)) == -1)
 		goto fail;
@@ -571,6 +594,22 @@ parent_open_wg(const struct sockaddr_storage *dst)
 	return (fd);
 }
 
+/* Server: a socket to WireGuard for the engine, or why there is none. */
+static void
+parent_send_wg(int fd)
+{
+	struct wg_sock	ws;
+	socklen_t	len = sizeof(ws.local);
+
+	memset(&ws, 0, sizeof(ws));
+	ws.dst = conf.dst;
+	if (fd == -1)
+		ws.error = errno != 0 ? errno : EIO;
+	else if (getsockname(fd, (struct sockaddr *)&ws.local, &len) == -1)
+		log_warn("getsockname");
+	parent_compose(IMSG_SOCKET_WG, 0, fd, &ws, sizeof(ws));
+}
+
 /*
  * Server: the engine asks for a socket of a client address's own, sharing
  * the listen port and connected to that address, so that one slow path's
@@ -620,9 +659,33 @@ parent_peer_socket(struct ipc_msg *msg)
 	    sizeof(ps));
 }
 
+/* Whether dst is still one of the destinations of that interface. */
+static int
+parent_dst_wanted(const char *ifname, const struct sockaddr_storage *dst)
+{
+	struct sockaddr_storage	dsts[CONF_MAX_DSTS];
+	int			i, n;
+
+	n = config_dsts_for(&conf, ifname, dsts, CONF_MAX_DSTS);
+	for (i = 0; i < n; i++)
+		if (addr_cmp(&dsts[i], dst) == 0)
+			return (1);
+	return (0);
+}
+
+static void
+parent_link_gone(struct plink *pl)
+{
+	pl->st.status = LINK_GONE;
+	parent_compose(IMSG_LINK_STATE, 0, -1, &pl->st, sizeof(pl->st));
+	TAILQ_REMOVE(&plinks, pl, entry);
+	free(pl);
+}
+
 /*
  * Compare what the interfaces are with what the engine was told, and tell
- * it what changed, with a fresh socket for every usable one.
+ * it what changed, with a fresh socket for every usable path: one per
+ * interface and destination, from the interface's address of that family.
  */
 static void
 parent_links_update(void *arg)
@@ -631,8 +694,9 @@ parent_links_update(void *arg)
 	const struct ifw_iface	*ifp;
 	struct plink		*pl, *npl;
 	struct link_state	 st;
+	struct sockaddr_storage	 dsts[CONF_MAX_DSTS];
 	char			 a[ADDR_STRLEN], d[ADDR_STRLEN];
-	int			 fd;
+	int			 fd, i, n;
 
 	(void)arg;
 	if (conf.role != ROLE_CLIENT)
@@ -644,72 +708,76 @@ parent_links_update(void *arg)
 			if (ifp->index == pl->st.ifindex &&
 			    strcmp(ifp->name, pl->st.ifname) == 0)
 				break;
-		if (ifp != NULL)
+		if (ifp != NULL && parent_dst_wanted(ifp->name, &pl->st.dst))
 			continue;
-		log_info("interface %s gone", pl->st.ifname);
-		pl->st.status = LINK_GONE;
-		parent_compose(IMSG_LINK_STATE, 0, -1,
-		    &pl->st, sizeof(pl->st));
-		TAILQ_REMOVE(&plinks, pl, entry);
-		free(pl);
+		if (ifp == NULL)
+			log_info("interface %s gone", pl->st.ifname);
+		parent_link_gone(pl);
 	}
 
 	TAILQ_FOREACH(ifp, ifl, entry) {
 		/* Loopback never reaches the far side: not worth a line. */
 		if (ifp->name[0] == '\0' || (ifp->flags & IFF_LOOPBACK))
 			continue;
-		memset(&st, 0, sizeof(st));
-		strlcpy(st.ifname, ifp->name, sizeof(st.ifname));
-		st.ifindex = ifp->index;
-		st.dst = *config_dst_for(&conf, ifp->name);
-		if (strcmp(ifp->kind, "wireguard") == 0)
-			st.status = LINK_SELF;
-		/*
-		 * Carrier as the driver says it (LOWER_UP): the kernel sets
-		 * RUNNING up to a second later after a recent change.
-		 */
-		else if ((ifp->flags & (IFF_UP | IFF_LOWER_UP)) !=
-		    (IFF_UP | IFF_LOWER_UP))
-			st.status = LINK_DOWN;
-		else if (ifwatch_pick_addr(ifp, st.dst.ss_family,
-		    &st.local) == -1)
-			st.status = LINK_NOADDR;
-		else
-			st.status = LINK_ACTIVE;
-
-		TAILQ_FOREACH(pl, &plinks, entry)
-			if (pl->st.ifindex == st.ifindex)
-				break;
-		if (pl != NULL && memcmp(&pl->st, &st, sizeof(st)) == 0)
-			continue;
-		if (pl == NULL) {
-			if ((pl = calloc(1, sizeof(*pl))) == NULL)
-				fatal(NULL);
-			pl->st.status = LINK_GONE;
-			TAILQ_INSERT_TAIL(&plinks, pl, entry);
-		}
-
-		fd = -1;
-		if (st.status == LINK_ACTIVE) {
-			fd = parent_open_udp(&st.local, st.ifname, &st.dst, 0);
-			if (fd == -1)
-				st.status = LINK_NOSOCK;
+		n = config_dsts_for(&conf, ifp->name, dsts, CONF_MAX_DSTS);
+		for (i = 0; i < n; i++) {
+			memset(&st, 0, sizeof(st));
+			strlcpy(st.ifname, ifp->name, sizeof(st.ifname));
+			st.ifindex = ifp->index;
+			st.dst = dsts[i];
+			if (strcmp(ifp->kind, "wireguard") == 0)
+				st.status = LINK_SELF;
+			/*
+			 * Carrier as the driver says it (LOWER_UP): the kernel
+			 * sets RUNNING up to a second later after a change.
+			 */
+			else if ((ifp->flags & (IFF_UP | IFF_LOWER_UP)) !=
+			    (IFF_UP | IFF_LOWER_UP))
+				st.status = LINK_DOWN;
+			else if (ifwatch_pick_addr(ifp, st.dst.ss_family,
+			    &st.local) == -1)
+				st.status = LINK_NOADDR;
 			else
-				log_info("interface %s usable: %s to %s",
-				    st.ifname,
-				    addr_ntop(&st.local, a, sizeof(a)),
-				    addr_fmt(&st.dst, d, sizeof(d)));
-		} else if (pl->st.status == LINK_ACTIVE)
-			log_info("interface %s no longer usable: %s",
-			    st.ifname, st.status == LINK_DOWN ? "down" :
-			    st.status == LINK_NOADDR ? "no address" :
-			    "not a path");
-		/* A failed socket is tried again at the next change. */
-		pl->st = st;
-		if (st.status == LINK_NOSOCK)
-			pl->st.status = LINK_DOWN;
-		parent_compose(IMSG_LINK_STATE, 0, fd, &st,
-		    sizeof(st));
+				st.status = LINK_ACTIVE;
+
+			TAILQ_FOREACH(pl, &plinks, entry)
+				if (pl->st.ifindex == st.ifindex &&
+				    addr_cmp(&pl->st.dst, &st.dst) == 0)
+					break;
+			if (pl != NULL && memcmp(&pl->st, &st, sizeof(st)) == 0)
+				continue;
+			if (pl == NULL) {
+				if ((pl = calloc(1, sizeof(*pl))) == NULL)
+					fatal(NULL);
+				pl->st.status = LINK_GONE;
+				TAILQ_INSERT_TAIL(&plinks, pl, entry);
+			}
+
+			fd = -1;
+			if (st.status == LINK_ACTIVE) {
+				fd = parent_open_udp(&st.local, st.ifname,
+				    &st.dst, 0);
+				if (fd == -1)
+					st.status = LINK_NOSOCK;
+				else
+					log_info("interface %s usable: %s to %s",
+					    st.ifname,
+					    addr_ntop(&st.local, a, sizeof(a)),
+					    addr_fmt(&st.dst, d, sizeof(d)));
+			} else if (pl->st.status == LINK_ACTIVE)
+				log_info("interface %s no longer usable to %s: "
+				    "%s", st.ifname,
+				    addr_fmt(&st.dst, d, sizeof(d)),
+				    st.status == LINK_DOWN ? "down" :
+				    st.status == LINK_NOADDR ? "no address" :
+				    "not a path");
+			/* A failed socket is tried again at the next change. */
+			pl->st = st;
+			if (st.status == LINK_NOSOCK)
+				pl->st.status = LINK_DOWN;
+			parent_compose(IMSG_LINK_STATE, 0, fd, &st,
+			    sizeof(st));
+		}
 	}
 }
 
@@ -796,7 +864,7 @@ parent_reload(uint32_t id, int reply)
 	conf = nconf;
 	parent_send_conf();
 	if (wg_fd != -1)
-		parent_compose(IMSG_SOCKET_WG, 0, wg_fd, NULL, 0);
+		parent_send_wg(wg_fd);
 	parent_links_update(NULL);
 	log_info("configuration reloaded");
 	strlcat(rr.text, "configuration reloaded", sizeof(rr.text));

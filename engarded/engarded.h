@@ -39,6 +39,13 @@
 #define CONF_DESCR_LEN		256
 #define CONF_LABEL_LEN		64
 #define CONF_CRED_LEN		128
+#define CONF_MAX_DSTS		4	/* client dstAddr: one per path family */
+#define CONF_MAX_PREFIXES	64	/* server allowedSources */
+#define CONF_MAX_SESSIONS	1024	/* server maxSessions, default */
+#define CONF_SESSIONS_LIMIT	65536	/* maxSessions, at most */
+#define CONF_SESSION_ADDRS	16	/* server maxSessionAddresses, default */
+#define CONF_SESSION_ADDRS_MAX	64	/* maxSessionAddresses, at most */
+#define WG_KEY_LEN		32
 
 enum eg_role {
 	ROLE_NONE = 0,
@@ -49,6 +56,13 @@ enum eg_role {
 struct conf_override {
 	char			ifname[IFNAMSIZ];
 	struct sockaddr_storage	dst;
+};
+
+/* An address prefix of allowedSources: addr holds it with host bits zero. */
+struct conf_prefix {
+	struct sockaddr_storage	addr;
+	uint32_t		plen;
+	uint32_t		pad;
 };
 
 struct conf_label {
@@ -85,7 +99,9 @@ struct config {
 	enum eg_role		role;
 	char			description[CONF_DESCR_LEN];
 	struct sockaddr_storage	listen;		/* listenAddr */
-	struct sockaddr_storage	dst;		/* dstAddr */
+	struct sockaddr_storage	dst;		/* dstAddr, the first */
+	struct sockaddr_storage	dsts[CONF_MAX_DSTS];	/* client: all of them */
+	int			ndsts;
 	uint32_t		write_timeout;	/* ms, accepted for Go engarde */
 	uint32_t		client_timeout;	/* s, server */
 
@@ -104,6 +120,14 @@ struct config {
 	char			csock[108];	/* sun_path */
 	uint32_t		sockbuf;	/* bytes, rcv and snd */
 	int			dedup;		/* first copy of data only */
+
+	/* Server admission. */
+	struct conf_prefix	allowed[CONF_MAX_PREFIXES];	/* allowedSources */
+	int			nallowed;	/* 0: anyone */
+	uint8_t			wg_pubkey[WG_KEY_LEN];	/* wireguardPublicKey */
+	int			has_pubkey;
+	uint32_t		max_sessions;	/* maxSessions */
+	uint32_t		max_session_addrs;	/* maxSessionAddresses */
 };
 
 /* Messages between parent and engine. */
@@ -113,7 +137,8 @@ enum imsg_type {
 	IMSG_RECONF_IFACE,	/* parent: struct eng_ifconf */
 	IMSG_RECONF_END,	/* parent: swap in what came */
 	IMSG_SOCKET_LISTEN,	/* parent: fd, the listen socket */
-	IMSG_SOCKET_WG,		/* parent: fd, server socket to WireGuard */
+	IMSG_SOCKET_WG,		/* parent: struct wg_sock, fd or not */
+	IMSG_SOCKET_WG_REQ,	/* engine: one more socket to WireGuard */
 	IMSG_LINK_STATE,	/* parent: struct link_state, fd if usable */
 	IMSG_PEER_SOCKET_REQ,	/* engine: struct peer_sock */
 	IMSG_PEER_SOCKET,	/* parent: struct peer_sock, fd or not */
@@ -138,9 +163,15 @@ struct eng_conf {
 	uint32_t		client_timeout;
 	uint32_t		verbose;
 	uint32_t		dedup;
+	uint32_t		max_sessions;
+	uint32_t		max_session_addrs;
+	uint32_t		has_pubkey;
+	uint32_t		nallowed;
+	uint8_t			wg_pubkey[WG_KEY_LEN];
 	struct sockaddr_storage	listen;
 	struct sockaddr_storage	dst;
 	char			description[CONF_DESCR_LEN];
+	struct conf_prefix	allowed[CONF_MAX_PREFIXES];
 };
 
 /* One interface named in the configuration. */
@@ -173,6 +204,14 @@ struct link_state {
 struct peer_sock {
 	struct sockaddr_storage	peer;
 	struct sockaddr_storage	local;
+	int32_t			error;		/* errno, or 0 with a fd */
+	uint32_t		pad;
+};
+
+/* Server: a socket toward WireGuard, for a session's own source port. */
+struct wg_sock {
+	struct sockaddr_storage	dst;		/* where it is connected */
+	struct sockaddr_storage	local;		/* its own address and port */
 	int32_t			error;		/* errno, or 0 with a fd */
 	uint32_t		pad;
 };
@@ -221,6 +260,8 @@ int	 config_parse(const char *, enum eg_role, struct config *, char *,
 	    size_t);
 const struct sockaddr_storage *config_dst_for(const struct config *,
 	    const char *);
+int	 config_dsts_for(const struct config *, const char *,
+	    struct sockaddr_storage *, int);
 const char *config_label_for(const struct config *, const char *);
 int	 config_excluded(const struct config *, const char *);
 

@@ -43,6 +43,7 @@
 #include "sandbox.h"
 #include "control.h"
 #include "proto.h"
+#include "session.h"
 #include "wg.h"
 
 #define BATCH		64	/* datagrams per system call */
@@ -51,6 +52,13 @@
 #define PEER_REQ_RATE	200	/* socket requests a second, more next tick */
 #define FD_RESERVE	128	/* descriptors kept for paths and control */
 #define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
+#define WG_POOL		8	/* sockets to WireGuard kept ready */
+#define ADDR_QUIET	5	/* seconds before an address may give way */
+#define QUAL_CLIENT_SLOTS 8192	/* messages followed: WireGuard's window */
+#define QUAL_SERVER_SLOTS 1024	/* the same, per session */
+#define QUAL_GROUPS_MAX	64	/* sessions measured at once */
+#define QUAL_EPOCH	10	/* seconds a window of figures spans */
+#define QUAL_AGE_US	1000000	/* a message is judged a second after */
 
 static void	engine_dispatch_parent(int, short, void *);
 static void	engine_reconf_end(void);
@@ -58,21 +66,40 @@ static void	engine_path_apply_conf(struct path *);
 static void	engine_link_state(struct ipc_msg *);
 static void	engine_peer_socket(struct ipc_msg *);
 static void	engine_set_listen(int);
-static void	engine_set_wg(int);
 static int	engine_recv(int, int, int, struct counters *);
 static int	engine_filter(int);
-static int	engine_hs_filter(int);
+static int	engine_hs_filter(int, struct session **);
 static void	engine_buffers_init(void);
-static void	engine_send(int, int, const struct sockaddr_storage *,
+static void	engine_send(int, int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static void	engine_client_wg_read(int, short, void *);
 static void	engine_client_path_read(int, short, void *);
 static void	engine_server_listen_read(int, short, void *);
 static void	engine_server_peer_read(int, short, void *);
 static void	engine_server_wg_read(int, short, void *);
-static struct peer *engine_peer_get(const struct sockaddr_storage *,
-		    const struct msghdr *);
+static void	engine_rules_set(void);
+static int	engine_fd_take(void);
+static void	engine_wg_fill(void);
+static void	engine_wg_socket(struct ipc_msg *);
+static void	engine_wg_reset(void);
+static void	engine_session_attach(struct session *, int,
+		    const struct sockaddr_storage *);
+static void	engine_session_detach(struct session *);
+static struct session *engine_session_new(void);
+static void	engine_session_free(struct session *);
+static struct peer *engine_peer_new(const struct sockaddr_storage *,
+		    const struct msghdr *, struct session *);
+static int	engine_session_room(struct session *);
+static int	engine_peer_move(struct peer *, struct session *);
+static int	engine_server_route(struct peer *, int);
+static void	engine_server_to_wg(int);
 static void	engine_peer_request(struct peer *);
+static void	engine_clock_us(void);
+static void	engine_qual_client(int);
+static void	engine_qual_sync(void);
+static void	engine_qual_session(struct session *);
+static void	engine_qual_leave(struct peer *);
+static void	engine_qual_tick(void);
 static void	engine_timer(int, short, void *);
 static long	engine_age(const struct timespec *);
 static int	engine_swapped(const char *);
@@ -82,8 +109,8 @@ static void	engine_peer_free(struct peer *);
 
 static struct event_base	*base;
 static struct ipcev		 iev_parent;
-static struct event		 ev_listen, ev_wg, ev_timer;
-static int			 listen_fd = -1, wg_fd = -1;
+static struct event		 ev_listen, ev_timer;
+static int			 listen_fd = -1;
 struct eng_conf			 ec;
 static struct eng_conf		 nec;
 static struct eng_ifconf	 ifconf[2 * CONF_MAX_IFS];
@@ -109,11 +136,24 @@ static union {
 	char		buf[CMSG_SPACE(sizeof(struct in6_pktinfo))];
 }				 rctl[BATCH];
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
+static struct session		*sdest[BATCH];	/* server: smsg[k]'s session */
 static int			 peer_fds, peer_fds_max;
 static time_t			 wg_logged, req_second;
 static int			 req_count;
 static struct wg_hs_cache	 hs_cache;
 static struct wg_dedup		 dedup;
+struct qual_group		 client_qg;
+static int			 nqgroups;
+static uint64_t			 now_us;	/* fine, per batch measured */
+static struct path		*cur_path;
+static struct session_rules	 rules;
+static uint8_t			 mac1_key[WG_KEYLEN];
+static struct {
+	int			 fd;
+	struct sockaddr_storage	 local;
+}				 wgpool[WG_POOL];
+static int			 nwgpool, wg_asked;
+static time_t			 wg_warned;
 
 void
 engine_main(int debug, int verbose, const char *user, const char *root,
@@ -140,6 +180,9 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	    (int)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE / 2;
 	if (fcntl(PARENT_FD, F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
+	if (wg_mac1_init() == -1)
+		log_warnx("no BLAKE2s MAC: wireguardPublicKey cannot be "
+		    "checked");
 	sandbox_drop(user, root, "engine");
 	sandbox_seccomp(SANDBOX_ENGINE, seccomp_log);
 
@@ -208,10 +251,7 @@ engine_dispatch_parent(int fd, short event, void *arg)
 			msg.fd = -1;
 			break;
 		case IMSG_SOCKET_WG:
-			if (msg.fd == -1 || msg.datalen != 0 ||
-			    ec.role != ROLE_SERVER)
-				fatalx("bad IMSG_SOCKET_WG");
-			engine_set_wg(msg.fd);
+			engine_wg_socket(&msg);
 			msg.fd = -1;
 			break;
 		case IMSG_LINK_STATE:
@@ -262,19 +302,36 @@ static void
 engine_reconf_end(void)
 {
 	struct path	*p;
+	int		 first = ec.role == ROLE_NONE, moved;
 
-	if (ec.role != ROLE_NONE && nec.role != ec.role)
+	if (!first && nec.role != ec.role)
 		fatalx("role changed under a running engine");
-	if (ec.role == ROLE_NONE && ipcev_compose(&iev_parent,
+	if (first && ipcev_compose(&iev_parent,
 	    IMSG_ENGINE_READY, 0, -1, NULL, 0) == -1)
 		fatal("compose");
+	if (nec.nallowed > CONF_MAX_PREFIXES ||
+	    nec.max_session_addrs > CONF_SESSION_ADDRS_MAX ||
+	    nec.max_sessions > CONF_SESSIONS_LIMIT)
+		fatalx("bad IMSG_RECONF_CONF");
+	moved = !first && addr_cmp(&ec.dst, &nec.dst) != 0;
 	ec = nec;
+	if (first && ec.role == ROLE_CLIENT &&
+	    qual_group_init(&client_qg, QUAL_CLIENT_SLOTS) == -1)
+		log_warn("path quality not measured");
+	if (ec.role == ROLE_SERVER) {
+		engine_rules_set();
+		if (first)
+			engine_wg_fill();
+		else if (moved)
+			engine_wg_reset();
+	}
 	memcpy(ifconf, nifconf, sizeof(ifconf));
 	nifc = nnifc;
 	reconf_pending = 0;
 	log_setverbose(ec.verbose);
 	TAILQ_FOREACH(p, &paths, entry)
 		engine_path_apply_conf(p);
+	engine_qual_sync();
 }
 
 static void
@@ -311,14 +368,20 @@ engine_link_state(struct ipc_msg *msg)
 	}
 
 	if (ls.status == LINK_GONE) {
-		if ((p = path_find(&paths, ls.ifname)) != NULL) {
+		if ((p = path_find(&paths, ls.ifname, &ls.dst)) != NULL) {
 			path_close(p);
+			if (p->qbit != -1)
+				qual_member_del(&client_qg, p->qbit);
 			TAILQ_REMOVE(&paths, p, entry);
 			free(p);
 		}
 		return;
 	}
-	p = path_get(&paths, ls.ifname);
+	if ((p = path_find(&paths, ls.ifname, &ls.dst)) == NULL) {
+		p = path_get(&paths, ls.ifname, &ls.dst);
+		p->qbit = client_qg.ring != NULL ?
+		    qual_member_add(&client_qg, &p->q) : -1;
+	}
 	path_close(p);
 	p->ifindex = ls.ifindex;
 	p->status = ls.status;
@@ -331,6 +394,7 @@ engine_link_state(struct ipc_msg *msg)
 		    engine_client_path_read, p);
 		event_add(&p->ev, NULL);
 	}
+	engine_qual_sync();
 }
 
 static void
@@ -345,19 +409,6 @@ engine_set_listen(int fd)
 	    ec.role == ROLE_CLIENT ? engine_client_wg_read :
 	    engine_server_listen_read, NULL);
 	event_add(&ev_listen, NULL);
-}
-
-static void
-engine_set_wg(int fd)
-{
-	if (wg_fd != -1) {
-		event_del(&ev_wg);
-		close(wg_fd);
-	}
-	wg_fd = fd;
-	event_assign(&ev_wg, base, fd, EV_READ | EV_PERSIST,
-	    engine_server_wg_read, NULL);
-	event_add(&ev_wg, NULL);
 }
 
 /* Every message header points at its one buffer, for good. */
@@ -441,7 +492,7 @@ engine_filter(int n)
  * many are left.
  */
 static int
-engine_hs_filter(int k)
+engine_hs_filter(int k, struct session **dest)
 {
 	const uint8_t	*p;
 	size_t		 len;
@@ -462,6 +513,8 @@ engine_hs_filter(int k)
 			continue;
 		}
 		siov[j] = siov[i];
+		if (dest != NULL)
+			dest[j] = dest[i];
 		sidx[j++] = sidx[i];
 	}
 	return (j);
@@ -472,13 +525,13 @@ engine_hs_filter(int k)
  * take now is counted as dropped on this path alone.
  */
 static void
-engine_send(int fd, int k, const struct sockaddr_storage *to,
+engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
     struct counters *c, int *last_errno)
 {
 	socklen_t	tolen = to != NULL ? addr_len(to) : 0;
-	int		i, r, off = 0, retried = 0;
+	int		i, r, k = first + n, off = first, retried = 0;
 
-	for (i = 0; i < k; i++) {
+	for (i = first; i < k; i++) {
 		smsg[i].msg_hdr.msg_name = (void *)to;
 		smsg[i].msg_hdr.msg_namelen = tolen;
 	}
@@ -553,11 +606,46 @@ engine_client_wg_read(int fd, short event, void *arg)
 	TAILQ_FOREACH(p, &paths, entry) {
 		if (!path_sending(p))
 			continue;
-		engine_send(p->fd, k, NULL, &p->c, &p->last_errno);
+		engine_send(p->fd, 0, k, NULL, &p->c, &p->last_errno);
 		sent = 1;
 	}
 	if (!sent)
 		stats.no_path += k;
+}
+
+static void
+engine_clock_us(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	now_us = (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Client: every copy of data that came on one path, for its figures. */
+static void
+engine_qual_client(int k)
+{
+	struct path	*p = cur_path;
+	int		 i;
+
+	engine_clock_us();
+	for (i = 0; i < k; i++)
+		if (wg_type(siov[i].iov_base, siov[i].iov_len) == WG_DATA)
+			qual_copy(&client_qg, p->qbit, siov[i].iov_base,
+			    siov[i].iov_len, now_us);
+}
+
+/* Client: the paths that should carry each copy are those sending. */
+static void
+engine_qual_sync(void)
+{
+	struct path	*p;
+
+	TAILQ_FOREACH(p, &paths, entry)
+		if (p->qbit != -1)
+			qual_set_active(&client_qg, p->qbit,
+			    path_sending(p));
 }
 
 /* Client: the server sent on one path; WireGuard gets it. */
@@ -577,13 +665,17 @@ engine_client_path_read(int fd, short event, void *arg)
 		p->c.bytes_in += siov[i].iov_len;
 	p->c.pkts_in += k;
 	p->last_rx = now;
+	if (p->qbit != -1) {
+		cur_path = p;
+		engine_qual_client(k);
+	}
 
 	if (wg_peer.ss_family == AF_UNSPEC) {
 		stats.no_wg_peer += k;
 		return;
 	}
-	if ((k = engine_hs_filter(k)) > 0)
-		engine_send(listen_fd, k, &wg_peer, &stats.wg, NULL);
+	if ((k = engine_hs_filter(k, NULL)) > 0)
+		engine_send(listen_fd, 0, k, &wg_peer, &stats.wg, NULL);
 }
 
 /* The local address a datagram was sent to, from its packet info. */
@@ -615,19 +707,188 @@ engine_pktinfo(const struct msghdr *mh, struct sockaddr_storage *local)
 	}
 }
 
-/* Server: the peer of that address, made and given a socket when new. */
+/* Server: what a new source must satisfy, from the configuration. */
+static void
+engine_rules_set(void)
+{
+	rules.allowed = ec.allowed;
+	rules.nallowed = ec.nallowed;
+	rules.mac1 = NULL;
+	if (!ec.has_pubkey)
+		return;
+	if (wg_mac1_key(ec.wg_pubkey, mac1_key) == -1) {
+		log_warnx("cannot derive the mac1 key: initiations are not "
+		    "checked");
+		return;
+	}
+	rules.mac1 = mac1_key;
+}
+
+/* Server: one more descriptor for clients, if the budget allows. */
+static int
+engine_fd_take(void)
+{
+	if (peer_fds >= peer_fds_max)
+		return (-1);
+	peer_fds++;
+	return (0);
+}
+
+/* Server: keep a few sockets to WireGuard ready for new sessions. */
+static void
+engine_wg_fill(void)
+{
+	struct session	*s;
+	int		 want = WG_POOL - nwgpool;
+
+	RB_FOREACH(s, session_tree, &sessions)
+		if (s->wg_fd == -1)
+			want++;
+	while (wg_asked < want && engine_fd_take() == 0) {
+		wg_asked++;
+		if (ipcev_compose(&iev_parent, IMSG_SOCKET_WG_REQ, 0, -1,
+		    NULL, 0) == -1)
+			fatal("compose");
+	}
+}
+
+/* Server: a socket to WireGuard came, asked for or after a reload. */
+static void
+engine_wg_socket(struct ipc_msg *msg)
+{
+	struct wg_sock	 ws;
+	struct session	*s;
+	char		 a[ADDR_STRLEN];
+
+	if (ec.role != ROLE_SERVER || ipc_data(msg, &ws, sizeof(ws)) == -1 ||
+	    (ws.error == 0) != ((msg->hdr.flags & IPC_F_HASFD) != 0))
+		fatalx("bad IMSG_SOCKET_WG");
+	if (ipc_fd_lost(msg))
+		ws.error = EMFILE;
+	/* What was not asked for is counted in now. */
+	if (wg_asked > 0)
+		wg_asked--;
+	else
+		peer_fds++;
+	if (msg->fd == -1) {
+		peer_fds--;
+		if (now.tv_sec - wg_warned >= WG_LOG_EVERY) {
+			log_warnx("no socket to WireGuard at %s: %s",
+			    addr_fmt(&ws.dst, a, sizeof(a)),
+			    strerror(ws.error));
+			wg_warned = now.tv_sec;
+		}
+		return;
+	}
+	/* Made before a reload moved WireGuard elsewhere. */
+	if (addr_cmp(&ws.dst, &ec.dst) != 0) {
+		close(msg->fd);
+		peer_fds--;
+		engine_wg_fill();
+		return;
+	}
+	RB_FOREACH(s, session_tree, &sessions)
+		if (s->wg_fd == -1)
+			break;
+	if (s != NULL)
+		engine_session_attach(s, msg->fd, &ws.local);
+	else if (nwgpool < WG_POOL) {
+		wgpool[nwgpool].fd = msg->fd;
+		wgpool[nwgpool++].local = ws.local;
+	} else {
+		close(msg->fd);
+		peer_fds--;
+	}
+}
+
+/* Server: WireGuard moved: every session needs a new socket to it. */
+static void
+engine_wg_reset(void)
+{
+	struct session	*s;
+
+	while (nwgpool > 0) {
+		close(wgpool[--nwgpool].fd);
+		peer_fds--;
+	}
+	RB_FOREACH(s, session_tree, &sessions)
+		engine_session_detach(s);
+	engine_wg_fill();
+}
+
+static void
+engine_session_attach(struct session *s, int fd,
+    const struct sockaddr_storage *local)
+{
+	s->wg_fd = fd;
+	s->wg_local = *local;
+	event_assign(&s->ev, base, fd, EV_READ | EV_PERSIST,
+	    engine_server_wg_read, s);
+	event_add(&s->ev, NULL);
+}
+
+static void
+engine_session_detach(struct session *s)
+{
+	if (s->wg_fd == -1)
+		return;
+	event_del(&s->ev);
+	close(s->wg_fd);
+	s->wg_fd = -1;
+	peer_fds--;
+}
+
+/* Server: a session for a new WireGuard peer, with a socket ready. */
+static struct session *
+engine_session_new(void)
+{
+	struct session	*s;
+
+	if ((uint32_t)nsessions >= ec.max_sessions) {
+		stats.session_limit++;
+		return (NULL);
+	}
+	if (nwgpool == 0) {
+		stats.no_wg_socket++;
+		engine_wg_fill();
+		return (NULL);
+	}
+	if ((s = session_new(&now)) == NULL) {
+		log_warn("session");
+		return (NULL);
+	}
+	nwgpool--;
+	engine_session_attach(s, wgpool[nwgpool].fd, &wgpool[nwgpool].local);
+	engine_wg_fill();
+	stats.sessions_made++;
+	return (s);
+}
+
+static void
+engine_session_free(struct session *s)
+{
+	struct peer	*pr;
+
+	while ((pr = TAILQ_FIRST(&s->addrs)) != NULL)
+		engine_peer_free(pr);
+	engine_session_detach(s);
+	session_free(s, now.tv_sec);
+}
+
+/* Server: a new address of a session, given a socket of its own. */
 static struct peer *
-engine_peer_get(const struct sockaddr_storage *ss, const struct msghdr *mh)
+engine_peer_new(const struct sockaddr_storage *ss, const struct msghdr *mh,
+    struct session *s)
 {
 	struct peer	*pr;
 	char		 a[ADDR_STRLEN];
 
-	if ((pr = peer_find(&peers, ss)) != NULL)
-		return (pr);
 	if (npeers >= PEERS_MAX) {
 		stats.peer_limit++;
 		return (NULL);
 	}
+	if (engine_session_room(s) == -1)
+		return (NULL);
 	if ((pr = calloc(1, sizeof(*pr))) == NULL) {
 		log_warn("peer");
 		return (NULL);
@@ -635,6 +896,7 @@ engine_peer_get(const struct sockaddr_storage *ss, const struct msghdr *mh)
 	pr->addr = *ss;
 	pr->fd = -1;
 	pr->first_seen = now;
+	pr->last_rx = now;
 	engine_pktinfo(mh, &pr->local);
 	/* The port is ours: the one the client sent to. */
 	if (pr->local.ss_family == AF_INET)
@@ -643,11 +905,55 @@ engine_peer_get(const struct sockaddr_storage *ss, const struct msghdr *mh)
 	else if (pr->local.ss_family == AF_INET6)
 		((struct sockaddr_in6 *)&pr->local)->sin6_port =
 		    ((struct sockaddr_in6 *)&ec.listen)->sin6_port;
+	pr->qbit = -1;
 	RB_INSERT(peer_tree, &peers, pr);
 	npeers++;
-	log_info("new client %s", addr_fmt(ss, a, sizeof(a)));
+	session_addr_add(s, pr);
+	engine_qual_session(s);
+	log_info("session %u: new address %s", s->id,
+	    addr_fmt(ss, a, sizeof(a)));
 	engine_peer_request(pr);
 	return (pr);
+}
+
+/*
+ * Server: room for one more address in a session.  The quietest gives
+ * way when it has been quiet a while (a NAT that moved a port leaves its
+ * old address behind); else the newcomer is refused.  0 when there is room.
+ */
+static int
+engine_session_room(struct session *s)
+{
+	struct peer	*pr, *q = NULL;
+
+	if ((uint32_t)s->naddrs < ec.max_session_addrs)
+		return (0);
+	TAILQ_FOREACH(pr, &s->addrs, sentry)
+		if (q == NULL || timespeccmp(&pr->last_rx, &q->last_rx, <))
+			q = pr;
+	if (q != NULL && engine_age(&q->last_rx) >= ADDR_QUIET) {
+		engine_peer_free(q);
+		return (0);
+	}
+	s->addr_limit++;
+	stats.addr_limit++;
+	return (-1);
+}
+
+/* Server: an address now speaks for another session. */
+static int
+engine_peer_move(struct peer *pr, struct session *s)
+{
+	char	a[ADDR_STRLEN];
+
+	if (engine_session_room(s) == -1)
+		return (-1);
+	log_info("session %u: address %s joins from session %u", s->id,
+	    addr_fmt(&pr->addr, a, sizeof(a)), pr->sess->id);
+	engine_qual_leave(pr);
+	session_addr_add(s, pr);
+	engine_qual_session(s);
+	return (0);
 }
 
 static void
@@ -715,35 +1021,125 @@ engine_peer_socket(struct ipc_msg *msg)
 	event_add(&pr->ev, NULL);
 }
 
-/* Server: from a client address the listen socket still receives for. */
-static void
-engine_server_listen_read(int fd, short event, void *arg)
+/*
+ * Server: the session of every lined-up datagram, by the indexes WireGuard
+ * put in clear; what belongs to none is dropped and counted.  from is the
+ * address when the socket says it, else each datagram's name does.
+ * Returns how many are left, their sessions in sdest.
+ */
+static int
+engine_server_route(struct peer *from, int k)
 {
 	struct peer	*pr, *last = NULL;
-	int		 i, n, k, j;
+	struct session	*s;
+	const struct sockaddr_storage *ss;
+	int		 i, j, m, timed = 0;
 
-	(void)event;
-	(void)arg;
-	if ((n = engine_recv(fd, 1, 1, &stats.wg)) == 0)
-		return;
-	k = engine_filter(n);
 	for (i = j = 0; i < k; i++) {
-		int	m = sidx[i];
-
-		if (last != NULL && addr_cmp(&last->addr, &rname[m]) == 0)
-			pr = last;
-		else if ((pr = engine_peer_get(&rname[m],
-		    &rmsg[m].msg_hdr)) == NULL)
+		m = sidx[i];
+		if (from != NULL) {
+			pr = from;
+			ss = &from->addr;
+		} else {
+			ss = &rname[m];
+			if (last != NULL && addr_cmp(&last->addr, ss) == 0)
+				pr = last;
+			else
+				pr = peer_find(&peers, ss);
+		}
+		rules.now = now.tv_sec;
+		switch (session_admit(siov[i].iov_base, siov[i].iov_len, pr,
+		    ss, &rules, &s)) {
+		case ADMIT_SESSION:
+			break;
+		case ADMIT_NEW:
+			if ((s = engine_session_new()) == NULL)
+				continue;
+			session_set_init(s, siov[i].iov_base);
+			break;
+		case ADMIT_REVIVE:
+			if ((s = engine_session_new()) == NULL)
+				continue;
+			session_add_index(s, wg_receiver(siov[i].iov_base,
+			    siov[i].iov_len));
+			stats.sessions_revived++;
+			break;
+		case ADMIT_NOT_WG:
+			stats.not_wg++;
+			continue;
+		case ADMIT_BAD_MAC1:
+			stats.bad_mac1++;
+			continue;
+		case ADMIT_DENIED:
+			stats.denied++;
+			continue;
+		case ADMIT_STRANGER:
+			stats.stranger++;
+			continue;
+		}
+		/* A session left without an address goes at the next tick. */
+		if (pr == NULL) {
+			if ((pr = engine_peer_new(ss, &rmsg[m].msg_hdr,
+			    s)) == NULL)
+				continue;
+		} else if (pr->sess != s && engine_peer_move(pr, s) == -1)
 			continue;
 		last = pr;
 		pr->c.pkts_in++;
 		pr->c.bytes_in += siov[i].iov_len;
 		pr->last_rx = now;
+		s->c.pkts_in++;
+		s->c.bytes_in += siov[i].iov_len;
+		s->last_rx = now;
+		if (s->qg != NULL && pr->q != NULL &&
+		    wg_type(siov[i].iov_base, siov[i].iov_len) == WG_DATA) {
+			if (!timed) {
+				engine_clock_us();
+				timed = 1;
+			}
+			qual_copy(s->qg, pr->qbit, siov[i].iov_base,
+			    siov[i].iov_len, now_us);
+		}
+		if (s->wg_fd == -1) {
+			stats.no_wg_socket++;
+			continue;
+		}
 		siov[j] = siov[i];
-		sidx[j++] = m;
+		sidx[j] = m;
+		sdest[j++] = s;
 	}
-	if (j > 0 && (j = engine_hs_filter(j)) > 0)
-		engine_send(wg_fd, j, NULL, &stats.wg, NULL);
+	return (j);
+}
+
+/* Server: the routed datagrams go to WireGuard, each from its session. */
+static void
+engine_server_to_wg(int k)
+{
+	int	i, e;
+
+	if ((k = engine_hs_filter(k, sdest)) == 0)
+		return;
+	for (i = 0; i < k; i = e) {
+		for (e = i + 1; e < k && sdest[e] == sdest[i]; e++)
+			;
+		engine_send(sdest[i]->wg_fd, i, e - i, NULL, &stats.wg,
+		    NULL);
+	}
+}
+
+/* Server: from client addresses the listen socket still receives for. */
+static void
+engine_server_listen_read(int fd, short event, void *arg)
+{
+	int	n, k;
+
+	(void)event;
+	(void)arg;
+	if ((n = engine_recv(fd, 1, 1, &stats.wg)) == 0)
+		return;
+	if ((k = engine_filter(n)) > 0 && (k = engine_server_route(NULL,
+	    k)) > 0)
+		engine_server_to_wg(k);
 }
 
 /* Server: from a client address on its own socket. */
@@ -751,57 +1147,153 @@ static void
 engine_server_peer_read(int fd, short event, void *arg)
 {
 	struct peer	*pr = arg;
-	int		 i, n, k;
+	int		 n, k;
 
 	(void)event;
 	if ((n = engine_recv(fd, 0, 0, &pr->c)) == 0)
 		return;
-	if ((k = engine_filter(n)) == 0)
-		return;
-	for (i = 0; i < k; i++)
-		pr->c.bytes_in += siov[i].iov_len;
-	pr->c.pkts_in += k;
-	pr->last_rx = now;
-	if ((k = engine_hs_filter(k)) > 0)
-		engine_send(wg_fd, k, NULL, &stats.wg, NULL);
+	if ((k = engine_filter(n)) > 0 && (k = engine_server_route(pr,
+	    k)) > 0)
+		engine_server_to_wg(k);
 }
 
-/* Server: WireGuard sent; every live client address gets a copy. */
+/*
+ * Server: WireGuard sent to one peer's session: every live address of
+ * that session gets a copy, and no one else.
+ */
 static void
 engine_server_wg_read(int fd, short event, void *arg)
 {
+	struct session	*s = arg;
 	struct peer	*pr;
 	int		 i, n, k;
 
 	(void)event;
-	(void)arg;
 	if ((n = engine_recv(fd, 0, 0, &stats.wg)) == 0)
 		return;
 	if ((k = engine_filter(n)) == 0)
 		return;
-	for (i = 0; i < k; i++)
+	for (i = 0; i < k; i++) {
 		stats.wg.bytes_in += siov[i].iov_len;
+		s->c.bytes_out += siov[i].iov_len;
+		session_learn(s, siov[i].iov_base, siov[i].iov_len);
+	}
 	stats.wg.pkts_in += k;
+	s->c.pkts_out += k;
 
-	RB_FOREACH(pr, peer_tree, &peers) {
+	TAILQ_FOREACH(pr, &s->addrs, sentry) {
 		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout)
 			continue;
 		if (pr->fd != -1)
-			engine_send(pr->fd, k, NULL, &pr->c,
+			engine_send(pr->fd, 0, k, NULL, &pr->c,
 			    &pr->last_errno);
 		else
-			engine_send(listen_fd, k, &pr->addr, &pr->c,
+			engine_send(listen_fd, 0, k, &pr->addr, &pr->c,
 			    &pr->last_errno);
 	}
 }
 
-/* A peer leaves: its socket, and its share of the descriptor budget. */
+/*
+ * Server: a session with two addresses or more has its paths measured,
+ * while groups are left; every address joins its group.
+ */
+static void
+engine_qual_session(struct session *s)
+{
+	struct peer	*pr;
+
+	if (s->naddrs < 2)
+		return;
+	if (s->qg == NULL) {
+		if (nqgroups >= QUAL_GROUPS_MAX ||
+		    (s->qg = calloc(1, sizeof(*s->qg))) == NULL)
+			return;
+		if (qual_group_init(s->qg, QUAL_SERVER_SLOTS) == -1) {
+			free(s->qg);
+			s->qg = NULL;
+			return;
+		}
+		nqgroups++;
+	}
+	TAILQ_FOREACH(pr, &s->addrs, sentry) {
+		if (pr->q != NULL)
+			continue;
+		if ((pr->q = calloc(1, sizeof(*pr->q))) == NULL)
+			continue;
+		if ((pr->qbit = qual_member_add(s->qg, pr->q)) == -1) {
+			free(pr->q);
+			pr->q = NULL;
+			continue;
+		}
+		qual_set_active(s->qg, pr->qbit, 1);
+	}
+}
+
+/* Server: an address leaves its session's group; one path is no group. */
+static void
+engine_qual_leave(struct peer *pr)
+{
+	struct session	*s = pr->sess;
+	struct peer	*o;
+
+	if (pr->q == NULL || s == NULL || s->qg == NULL)
+		return;
+	qual_member_del(s->qg, pr->qbit);
+	free(pr->q);
+	pr->q = NULL;
+	pr->qbit = -1;
+	if (s->naddrs - 1 >= 2)
+		return;
+	TAILQ_FOREACH(o, &s->addrs, sentry) {
+		free(o->q);
+		o->q = NULL;
+		o->qbit = -1;
+	}
+	qual_group_free(s->qg);
+	free(s->qg);
+	s->qg = NULL;
+	nqgroups--;
+}
+
+/* Once a second: judge old messages; every epoch, a new window. */
+static void
+engine_qual_tick(void)
+{
+	static time_t	 epoch;
+	struct session	*s;
+	struct path	*p;
+	struct peer	*pr;
+	int		 rotate;
+
+	engine_clock_us();
+	if ((rotate = now.tv_sec - epoch >= QUAL_EPOCH))
+		epoch = now.tv_sec;
+	if (client_qg.ring != NULL) {
+		qual_expire(&client_qg, now_us, QUAL_AGE_US);
+		if (rotate)
+			TAILQ_FOREACH(p, &paths, entry)
+				qual_rotate(&p->q);
+	}
+	RB_FOREACH(s, session_tree, &sessions) {
+		if (s->qg == NULL)
+			continue;
+		qual_expire(s->qg, now_us, QUAL_AGE_US);
+		if (rotate)
+			TAILQ_FOREACH(pr, &s->addrs, sentry)
+				if (pr->q != NULL)
+					qual_rotate(pr->q);
+	}
+}
+
+/* An address leaves: its socket, and its share of the descriptor budget. */
 static void
 engine_peer_free(struct peer *pr)
 {
 	if (pr->fd != -1 || pr->requested)
 		peer_fds--;
 	peer_close(pr);
+	engine_qual_leave(pr);
+	session_addr_del(pr);
 	RB_REMOVE(peer_tree, &peers, pr);
 	npeers--;
 	free(pr);
@@ -814,10 +1306,11 @@ engine_age(const struct timespec *ts)
 	return (now.tv_sec - ts->tv_sec);
 }
 
-/* Once a second: expire quiet clients, retry their sockets. */
+/* Once a second: expire quiet addresses and sessions, retry sockets. */
 static void
 engine_timer(int fd, short event, void *arg)
 {
+	struct session	*s, *ns;
 	struct peer	*pr, *npr;
 	char		 a[ADDR_STRLEN];
 
@@ -825,19 +1318,29 @@ engine_timer(int fd, short event, void *arg)
 	(void)event;
 	(void)arg;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	engine_qual_tick();
 	if (ec.role != ROLE_SERVER)
 		return;
-	RB_FOREACH_SAFE(pr, peer_tree, &peers, npr) {
-		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout) {
-			log_info("client %s timed out",
-			    addr_fmt(&pr->addr, a, sizeof(a)));
-			engine_peer_free(pr);
-			continue;
+	RB_FOREACH_SAFE(s, session_tree, &sessions, ns) {
+		TAILQ_FOREACH_SAFE(pr, &s->addrs, sentry, npr) {
+			if (engine_age(&pr->last_rx) >=
+			    (long)ec.client_timeout) {
+				log_info("session %u: address %s timed out",
+				    s->id, addr_fmt(&pr->addr, a, sizeof(a)));
+				engine_peer_free(pr);
+				continue;
+			}
+			if (pr->fd == -1 && !pr->requested &&
+			    now.tv_sec >= pr->retry)
+				engine_peer_request(pr);
 		}
-		if (pr->fd == -1 && !pr->requested &&
-		    now.tv_sec >= pr->retry)
-			engine_peer_request(pr);
+		if (s->naddrs == 0) {
+			log_info("session %u ended", s->id);
+			stats.sessions_expired++;
+			engine_session_free(s);
+		}
 	}
+	engine_wg_fill();
 }
 
 int64_t
@@ -870,7 +1373,8 @@ engine_swapped(const char *ifname)
 void
 engine_swap(struct path *p)
 {
-	int	i;
+	struct path	*q;
+	int		 i;
 
 	for (i = 0; i < nswaps; i++)
 		if (strcmp(swaps[i], p->ifname) == 0)
@@ -881,7 +1385,11 @@ engine_swap(struct path *p)
 		nswaps--;
 	} else if (nswaps < (int)(sizeof(swaps) / sizeof(swaps[0])))
 		strlcpy(swaps[nswaps++], p->ifname, sizeof(swaps[0]));
-	p->swapped = engine_swapped(p->ifname);
+	/* Every path of the interface: the word is on the interface. */
+	TAILQ_FOREACH(q, &paths, entry)
+		if (strcmp(q->ifname, p->ifname) == 0)
+			q->swapped = engine_swapped(q->ifname);
+	engine_qual_sync();
 }
 
 void
@@ -892,6 +1400,7 @@ engine_reset_swaps(void)
 	nswaps = 0;
 	TAILQ_FOREACH(p, &paths, entry)
 		p->swapped = 0;
+	engine_qual_sync();
 }
 
 void

@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "engarded.h"
+#include "quality.h"
 
 struct counters {
 	uint64_t	pkts_in;	/* received from the far side */
@@ -40,7 +41,10 @@ struct counters {
 	uint64_t	errors;		/* other send and receive errors */
 };
 
-/* Client: one interface, usable or not, and its socket when it is. */
+/*
+ * Client: one interface toward one destination, usable or not, and its
+ * socket when it is.
+ */
 struct path {
 	TAILQ_ENTRY(path)	 entry;
 	char			 ifname[IFNAMSIZ];
@@ -56,13 +60,18 @@ struct path {
 	struct counters		 c;
 	struct timespec		 last_rx;	/* monotonic; 0: never */
 	int			 last_errno;
+	int			 qbit;		/* in the quality group */
+	struct qual_path	 q;
 };
 TAILQ_HEAD(path_list, path);
+
+struct session;
 
 /* Server: one client address, with its own socket once the parent sent it. */
 struct peer {
 	RB_ENTRY(peer)		 entry;
-	TAILQ_ENTRY(peer)	 lru;
+	TAILQ_ENTRY(peer)	 sentry;	/* in its session */
+	struct session		*sess;
 	struct sockaddr_storage	 addr;
 	struct sockaddr_storage	 local;		/* where it sent to */
 	int			 fd;
@@ -74,11 +83,63 @@ struct peer {
 	struct timespec		 first_seen;
 	struct timespec		 last_rx;
 	int			 last_errno;
+	int			 qbit;		/* in its session's group */
+	struct qual_path	*q;		/* while it has one */
 };
 RB_HEAD(peer_tree, peer);
 RB_PROTOTYPE(peer_tree, peer, entry, peer_cmp);
+TAILQ_HEAD(peer_list, peer);
 
-#define PEERS_MAX	4096
+#define PEERS_MAX	(CONF_SESSIONS_LIMIT * 2)
+
+/* A WireGuard index the server's WireGuard chose, and whose it is. */
+struct sess_index {
+	RB_ENTRY(sess_index)	 entry;
+	struct session		*sess;
+	uint32_t		 index;
+	int			 used;
+};
+RB_HEAD(index_tree, sess_index);
+RB_PROTOTYPE(index_tree, sess_index, entry, index_cmp);
+
+/* The last handshake initiation a session passed on, for its copies. */
+struct sess_init {
+	RB_ENTRY(sess_init)	 entry;
+	struct session		*sess;
+	uint32_t		 sender;
+	uint8_t			 mac1[16];
+	int			 used;
+};
+RB_HEAD(init_tree, sess_init);
+RB_PROTOTYPE(init_tree, sess_init, entry, init_cmp);
+
+#define SESS_INDEXES	8	/* WireGuard keeps 3 key pairs and a handshake */
+
+/*
+ * Server: one WireGuard peer, known by the indexes in its messages, with
+ * every address it reaches us from and a socket of its own toward our
+ * WireGuard, so that WireGuard sees one stable endpoint per peer.
+ */
+struct session {
+	RB_ENTRY(session)	 entry;
+	uint32_t		 id;
+	int			 wg_fd;
+	struct event		 ev;
+	struct sockaddr_storage	 wg_local;	/* its source toward WireGuard */
+	struct peer_list	 addrs;
+	int			 naddrs;
+	struct sess_index	 idx[SESS_INDEXES];
+	unsigned int		 nextidx;
+	struct sess_init	 init;
+	struct counters		 c;		/* in: from clients; out: to */
+	uint64_t		 addr_limit;	/* addresses refused */
+	uint64_t		 rekeys;	/* initiations passed on */
+	struct timespec		 first_seen;
+	struct timespec		 last_rx;
+	struct qual_group	*qg;		/* with two addresses or more */
+};
+RB_HEAD(session_tree, session);
+RB_PROTOTYPE(session_tree, session, entry, session_cmp);
 
 /* Totals of the WireGuard-facing side and of what was refused. */
 struct engine_stats {
@@ -87,7 +148,17 @@ struct engine_stats {
 	uint64_t	empty;
 	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
 	uint64_t	no_path;	/* client: no usable path */
-	uint64_t	peer_limit;	/* server: table full */
+	uint64_t	peer_limit;	/* server: address table full */
+	uint64_t	not_wg;		/* server: not WireGuard-shaped */
+	uint64_t	stranger;	/* server: unknown source, no session */
+	uint64_t	denied;		/* server: not in allowedSources */
+	uint64_t	bad_mac1;	/* server: initiation without our mac1 */
+	uint64_t	session_limit;	/* server: maxSessions reached */
+	uint64_t	addr_limit;	/* server: maxSessionAddresses */
+	uint64_t	no_wg_socket;	/* server: new session, no socket yet */
+	uint64_t	sessions_made;
+	uint64_t	sessions_expired;
+	uint64_t	sessions_revived;	/* by an index of an expired one */
 	uint64_t	hs_copies;	/* later copies of a handshake */
 	uint64_t	data_copies;	/* later copies of data (dedup) */
 	uint64_t	ctl_errors;	/* bad control requests */
@@ -98,9 +169,12 @@ extern struct eng_conf		 ec;
 extern struct path_list		 paths;
 extern struct peer_tree		 peers;
 extern int			 npeers;
+extern struct session_tree	 sessions;
+extern int			 nsessions;
 extern struct engine_stats	 stats;
 extern struct sockaddr_storage	 wg_peer;
 extern struct timespec		 engine_start;
+extern struct qual_group	 client_qg;
 
 int64_t		 engine_age_ms(const struct timespec *);
 void		 engine_swap(struct path *);
@@ -109,14 +183,19 @@ void		 engine_reload_request(uint32_t);
 void		 engine_log_verbose(int);
 
 /* path.c */
-struct path	*path_find(struct path_list *, const char *);
-struct path	*path_get(struct path_list *, const char *);
+struct path	*path_find(struct path_list *, const char *,
+		    const struct sockaddr_storage *);
+struct path	*path_get(struct path_list *, const char *,
+		    const struct sockaddr_storage *);
 void		 path_close(struct path *);
 int		 path_excluded(const struct path *);
 int		 path_sending(const struct path *);
 void		 path_describe(const struct path *, char *, size_t, char *,
 		    size_t);
 int		 peer_cmp(struct peer *, struct peer *);
+int		 index_cmp(struct sess_index *, struct sess_index *);
+int		 init_cmp(struct sess_init *, struct sess_init *);
+int		 session_cmp(struct session *, struct session *);
 struct peer	*peer_find(struct peer_tree *, const struct sockaddr_storage *);
 void		 peer_close(struct peer *);
 

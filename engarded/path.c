@@ -33,28 +33,33 @@
 
 RB_GENERATE(peer_tree, peer, entry, peer_cmp);
 
+/* The path of an interface to a destination; any of its paths: dst NULL. */
 struct path *
-path_find(struct path_list *pl, const char *ifname)
+path_find(struct path_list *pl, const char *ifname,
+    const struct sockaddr_storage *dst)
 {
 	struct path	*p;
 
 	TAILQ_FOREACH(p, pl, entry)
-		if (strcmp(p->ifname, ifname) == 0)
+		if (strcmp(p->ifname, ifname) == 0 &&
+		    (dst == NULL || addr_cmp(&p->dst, dst) == 0))
 			return (p);
 	return (NULL);
 }
 
-/* The path of that name, made when new. */
+/* The path of that interface and destination, made when new. */
 struct path *
-path_get(struct path_list *pl, const char *ifname)
+path_get(struct path_list *pl, const char *ifname,
+    const struct sockaddr_storage *dst)
 {
 	struct path	*p;
 
-	if ((p = path_find(pl, ifname)) != NULL)
+	if ((p = path_find(pl, ifname, dst)) != NULL)
 		return (p);
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		fatal(NULL);
 	strlcpy(p->ifname, ifname, sizeof(p->ifname));
+	p->dst = *dst;
 	p->fd = -1;
 	p->status = LINK_GONE;
 	TAILQ_INSERT_TAIL(pl, p, entry);

@@ -22,9 +22,12 @@
  * - one top-level "client:" or "server:" mapping, keys indented by two
  *   spaces, in this order: description, listenAddr, dstAddr, then
  *   clientTimeout (server only), writeTimeout, then excludedInterfaces,
- *   interfaceLabels and dstOverrides (client only), webManager, user,
- *   chroot, controlSocket, socketBuffer, dedup;
- * - every key is printed, defaults included, except webManager, which is
+ *   interfaceLabels and dstOverrides (client only), then allowedSources,
+ *   wireguardPublicKey, maxSessions and maxSessionAddresses (server only),
+ *   webManager, user, chroot, controlSocket, socketBuffer, dedup;
+ * - dstAddr is one address, or a block sequence when a client has several;
+ * - every key is printed, defaults included, except wireguardPublicKey,
+ *   printed only when set, in base64 as wg(8) shows it, and webManager,
  *   printed only when enabled, with listenAddr, username, then password or
  *   passwordFile (whichever is set; password when neither), then tls as
  *   "off", "auto" or a mapping of certificate and key;
@@ -36,6 +39,7 @@
  *   (interface name, or index when it has none) for scoped IPv6;
  * - integers are plain decimal; socketBuffer is plain, in the largest unit
  *   that divides it exactly: "4M", "64K" or bytes;
+ * - prefixes are "address/length", host bits clear, double-quoted;
  * - lists are block sequences, or "[]" when empty; interfaceLabels uses the
  *   sequence form ("- ifName:" and "label:") in the order of the file.
  */
@@ -56,6 +60,9 @@ static void	 print_addr(const struct sockaddr_storage *);
 static void	 print_size(uint32_t);
 static void	 print_web(const struct conf_web *);
 static void	 print_lists(const struct config *);
+static void	 print_dsts(const struct config *);
+static void	 print_key(const uint8_t *, size_t);
+static void	 print_admission(const struct config *);
 
 void
 print_config(const struct config *conf)
@@ -67,14 +74,15 @@ print_config(const struct config *conf)
 	print_str(conf->description, sizeof(conf->description));
 	printf("\n  listenAddr: ");
 	print_addr(&conf->listen);
-	printf("\n  dstAddr: ");
-	print_addr(&conf->dst);
 	printf("\n");
+	print_dsts(conf);
 	if (conf->role == ROLE_SERVER)
 		printf("  clientTimeout: %u\n", conf->client_timeout);
 	printf("  writeTimeout: %u\n", conf->write_timeout);
 	if (conf->role == ROLE_CLIENT)
 		print_lists(conf);
+	else
+		print_admission(conf);
 	print_web(&conf->web);
 	printf("  user: ");
 	print_str(conf->user, sizeof(conf->user));
@@ -256,4 +264,72 @@ print_lists(const struct config *conf)
 		print_addr(&conf->overrides[i].dst);
 		printf("\n");
 	}
+}
+
+/* One address as in Go engarde, unless a client has several. */
+static void
+print_dsts(const struct config *conf)
+{
+	int	 i;
+
+	if (conf->role != ROLE_CLIENT || conf->ndsts <= 1) {
+		printf("  dstAddr: ");
+		print_addr(&conf->dst);
+		printf("\n");
+		return;
+	}
+	printf("  dstAddr:\n");
+	for (i = 0; i < conf->ndsts && i < CONF_MAX_DSTS; i++) {
+		printf("    - ");
+		print_addr(&conf->dsts[i]);
+		printf("\n");
+	}
+}
+
+/* Standard base64 with padding, double-quoted. */
+static void
+print_key(const uint8_t *key, size_t len)
+{
+	static const char	 b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t		 v;
+	size_t			 i;
+
+	putchar('"');
+	for (i = 0; i < len; i += 3) {
+		v = (uint32_t)key[i] << 16;
+		if (i + 1 < len)
+			v |= (uint32_t)key[i + 1] << 8;
+		if (i + 2 < len)
+			v |= key[i + 2];
+		putchar(b64[v >> 18 & 0x3f]);
+		putchar(b64[v >> 12 & 0x3f]);
+		putchar(i + 1 < len ? b64[v >> 6 & 0x3f] : '=');
+		putchar(i + 2 < len ? b64[v & 0x3f] : '=');
+	}
+	putchar('"');
+}
+
+static void
+print_admission(const struct config *conf)
+{
+	char	 a[INET6_ADDRSTRLEN], buf[INET6_ADDRSTRLEN + 8];
+	int	 i;
+
+	printf("  allowedSources:%s\n", conf->nallowed == 0 ? " []" : "");
+	for (i = 0; i < conf->nallowed && i < CONF_MAX_PREFIXES; i++) {
+		snprintf(buf, sizeof(buf), "%s/%u",
+		    addr_ntop(&conf->allowed[i].addr, a, sizeof(a)),
+		    conf->allowed[i].plen);
+		printf("    - ");
+		print_str(buf, sizeof(buf));
+		printf("\n");
+	}
+	if (conf->has_pubkey) {
+		printf("  wireguardPublicKey: ");
+		print_key(conf->wg_pubkey, sizeof(conf->wg_pubkey));
+		printf("\n");
+	}
+	printf("  maxSessions: %u\n", conf->max_sessions);
+	printf("  maxSessionAddresses: %u\n", conf->max_session_addrs);
 }

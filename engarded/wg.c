@@ -22,6 +22,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
 #include "wg.h"
 
 /*
@@ -44,6 +49,24 @@ wg_type(const uint8_t *p, size_t len)
 		return (len == WG_COOKIE_LEN ? WG_COOKIE : 0);
 	case WG_DATA:
 		return (len >= WG_DATA_MIN ? WG_DATA : 0);
+	}
+	return (0);
+}
+
+/* The receiver index of a response, cookie or data message; 0 otherwise. */
+uint32_t
+wg_receiver(const uint8_t *p, size_t len)
+{
+	uint32_t	index;
+
+	switch (wg_type(p, len)) {
+	case WG_RESPONSE:
+		memcpy(&index, p + WG_RECEIVER_OFF_RESP, sizeof(index));
+		return (index);
+	case WG_COOKIE:
+	case WG_DATA:
+		memcpy(&index, p + WG_RECEIVER_OFF, sizeof(index));
+		return (index);
 	}
 	return (0);
 }
@@ -134,4 +157,67 @@ wg_dedup_free(struct wg_dedup *d)
 		free(d->idx[i]);
 		d->idx[i] = NULL;
 	}
+}
+
+/*
+ * mac1 of an initiation: keyed BLAKE2s-128 over the message up to mac1,
+ * keyed with BLAKE2s-256("mac1----" || the responder's public key).  Only
+ * who knows our public key can make one.  The MAC is fetched before the
+ * sandbox, which forbids the files OpenSSL may look for.
+ */
+static EVP_MAC		*mac1_mac;
+static EVP_MAC_CTX	*mac1_ctx;
+
+int
+wg_mac1_init(void)
+{
+	if (mac1_ctx != NULL)
+		return (0);
+	if ((mac1_mac = EVP_MAC_fetch(NULL, "BLAKE2SMAC", NULL)) == NULL)
+		return (-1);
+	if ((mac1_ctx = EVP_MAC_CTX_new(mac1_mac)) == NULL) {
+		EVP_MAC_free(mac1_mac);
+		mac1_mac = NULL;
+		return (-1);
+	}
+	return (0);
+}
+
+/* The mac1 key for a responder's public key; 0 on success. */
+int
+wg_mac1_key(const uint8_t *pub, uint8_t *key)
+{
+	static const char	 label[] = "mac1----";
+	EVP_MD_CTX		*md;
+	unsigned int		 len = 0;
+	int			 ok;
+
+	if ((md = EVP_MD_CTX_new()) == NULL)
+		return (-1);
+	ok = EVP_DigestInit_ex(md, EVP_blake2s256(), NULL) &&
+	    EVP_DigestUpdate(md, label, sizeof(label) - 1) &&
+	    EVP_DigestUpdate(md, pub, WG_KEYLEN) &&
+	    EVP_DigestFinal_ex(md, key, &len) && len == WG_KEYLEN;
+	EVP_MD_CTX_free(md);
+	return (ok ? 0 : -1);
+}
+
+/* Whether an initiation carries the mac1 made with this key. */
+int
+wg_mac1_ok(const uint8_t *key, const uint8_t *p, size_t len)
+{
+	OSSL_PARAM	params[2];
+	uint8_t		mac[WG_MAC1_LEN];
+	size_t		outlen = 0, size = WG_MAC1_LEN;
+
+	if (len != WG_INITIATION_LEN || mac1_ctx == NULL)
+		return (0);
+	params[0] = OSSL_PARAM_construct_size_t("size", &size);
+	params[1] = OSSL_PARAM_construct_end();
+	if (!EVP_MAC_init(mac1_ctx, key, WG_KEYLEN, params) ||
+	    !EVP_MAC_update(mac1_ctx, p, WG_MAC1_OFF) ||
+	    !EVP_MAC_final(mac1_ctx, mac, &outlen, sizeof(mac)) ||
+	    outlen != WG_MAC1_LEN)
+		return (0);
+	return (CRYPTO_memcmp(mac, p + WG_MAC1_OFF, WG_MAC1_LEN) == 0);
 }

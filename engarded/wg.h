@@ -34,6 +34,15 @@
 #define WG_COOKIE_LEN		64
 #define WG_DATA_MIN		32	/* header and an empty packet's tag */
 
+/* Where the fields in clear lie. */
+#define WG_SENDER_OFF		4	/* initiation, response */
+#define WG_RECEIVER_OFF		4	/* cookie, data */
+#define WG_RECEIVER_OFF_RESP	8	/* response */
+#define WG_COUNTER_OFF		8	/* data */
+#define WG_MAC1_OFF		116	/* initiation: mac1 covers what precedes */
+#define WG_MAC1_LEN		16
+#define WG_KEYLEN		32
+
 #define WG_HS_SEEN		32	/* handshake messages remembered */
 #define WG_HS_SECS		5	/* for so long */
 
@@ -71,10 +80,14 @@ struct wg_hs_cache {
 };
 
 int	wg_type(const uint8_t *, size_t);
+uint32_t wg_receiver(const uint8_t *, size_t);
 int	wg_hs_duplicate(struct wg_hs_cache *, const uint8_t *, size_t,
 	    time_t);
 int	wg_data_duplicate(struct wg_dedup *, const uint8_t *, size_t,
 	    time_t);
 void	wg_dedup_free(struct wg_dedup *);
+int	wg_mac1_init(void);
+int	wg_mac1_key(const uint8_t *, uint8_t *);
+int	wg_mac1_ok(const uint8_t *, const uint8_t *, size_t);
 
 #endif /* WG_H */

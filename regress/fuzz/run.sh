@@ -70,7 +70,8 @@ pkgs()
 {
 	case $1 in
 	config)	echo "yaml-0.1 libbsd-overlay" ;;
-	ipc|wg)	echo "libbsd-overlay" ;;
+	ipc)	echo "libbsd-overlay" ;;
+	wg)	echo "libcrypto libbsd-overlay" ;;
 	http)	echo "libevent jansson libcrypto libbsd-overlay" ;;
 	esac
 }

@@ -55,6 +55,8 @@ static void	 expect_ok(const char *, enum eg_role, struct config *);
 static char	*print_capture(const struct config *);
 static void	 round_trip(const char *, enum eg_role);
 static void	 check_addr(const struct sockaddr_storage *, const char *);
+static void	 check_prefix(const struct conf_prefix *, const char *,
+		    uint32_t);
 
 /* Write text to a fresh temporary file named in tmppath. */
 static void
@@ -230,9 +232,13 @@ test_minimal(void **state)
 	assert_int_equal(c.role, ROLE_CLIENT);
 	check_addr(&c.listen, "127.0.0.1:59401");
 	check_addr(&c.dst, "1.2.3.4:59501");
+	assert_int_equal(c.ndsts, 1);
+	assert_memory_equal(&c.dsts[0], &c.dst, sizeof(c.dst));
 	config_defaults(&d, ROLE_CLIENT);
 	memcpy(&d.listen, &c.listen, sizeof(d.listen));
 	memcpy(&d.dst, &c.dst, sizeof(d.dst));
+	memcpy(&d.dsts[0], &c.dst, sizeof(d.dst));
+	d.ndsts = 1;
 	assert_memory_equal(&c, &d, sizeof(c));
 
 	expect_ok("server:\n  listenAddr: :59501\n  dstAddr: 127.0.0.1:59301\n",
@@ -532,6 +538,8 @@ test_nulls(void **state)
 	config_defaults(&d, ROLE_CLIENT);
 	memcpy(&d.listen, &c.listen, sizeof(d.listen));
 	memcpy(&d.dst, &c.dst, sizeof(d.dst));
+	memcpy(&d.dsts[0], &c.dst, sizeof(d.dst));
+	d.ndsts = 1;
 	assert_memory_equal(&c, &d, sizeof(c));
 	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
 	    "  webManager:\n    listenAddr: ~\n    username:\n"
@@ -761,7 +769,8 @@ test_err_type(void **state)
 	    "  dstOverrides: {a: b}\n  webManager: \"\"\n  user: []\n"
 	    "  chroot: [/]\n  socketBuffer: [1]\n", ROLE_NONE, 11,
 	    ":2: client.listenAddr: expected an address, not a sequence",
-	    ":3: client.dstAddr: expected an address, not a mapping",
+	    ":3: client.dstAddr: expected an address or a sequence of "
+	    "addresses, not a mapping",
 	    ":4: client.description: expected a string, not a sequence",
 	    ":5: client.writeTimeout: expected an integer, not a mapping",
 	    ":6: client.excludedInterfaces: expected a sequence, not a string",
@@ -959,16 +968,13 @@ test_err_duplicates(void **state)
 	    "  listenAddr: :3\n  dstOverrides:\n"
 	    "    - {ifName: eth0, dstAddr: \":4\"}\n"
 	    "    - {ifName: eth0, dstAddr: \":5\", ifName: eth1}\n"
-	    "    - {ifName: eth0, dstAddr: \":6\"}\n"
+	    "    - {ifName: eth0, dstAddr: \":4\"}\n"
 	    "  interfaceLabels:\n    eth0: a\n    eth0: b\n"
-	    "client: {}\n", ROLE_NONE, 6,
+	    "client: {}\n", ROLE_NONE, 5,
 	    ":4: client.listenAddr: duplicate key, first at line 2",
 	    ":7: client.dstOverrides[1].ifName: duplicate key, first at "
 	    "line 7",
-	    ":7: client.dstOverrides[1].ifName: duplicate interface \"eth0\", "
-	    "first at line 6",
-	    ":8: client.dstOverrides[2].ifName: duplicate interface \"eth0\", "
-	    "first at line 6",
+	    ":8: client.dstOverrides[2]: duplicate entry, first at line 6",
 	    ":11: client.interfaceLabels.eth0: duplicate interface \"eth0\", "
 	    "first at line 10",
 	    ":12: client: duplicate key, first at line 1", NULL);
@@ -1245,6 +1251,9 @@ test_print_server(void **state)
 	    "  dstAddr: \"127.0.0.1:59301\"\n"
 	    "  clientTimeout: 45\n"
 	    "  writeTimeout: 0\n"
+	    "  allowedSources: []\n"
+	    "  maxSessions: 1024\n"
+	    "  maxSessionAddresses: 16\n"
 	    "  webManager:\n"
 	    "    listenAddr: \"[::1]:9002\"\n"
 	    "    username: \"admin\"\n"
@@ -1624,6 +1633,482 @@ test_print_web(void **state)
 	    "    passwordFile: /p\n", ROLE_NONE);
 }
 
+/* A client section with these keys after listenAddr and dstAddr :2. */
+#define CLIENT		"client:\n  listenAddr: :1\n  dstAddr: :2\n"
+#define SERVER		"server:\n  listenAddr: :1\n  dstAddr: :2\n"
+
+/* dstAddr as a list: one path per interface and destination. */
+static void
+test_dsts(void **state)
+{
+	struct config	 c, d;
+
+	(void)state;
+	expect_ok("client:\n  listenAddr: \"127.0.0.1:59401\"\n"
+	    "  dstAddr:\n    - \"192.0.2.1:59501\"\n"
+	    "    - \"[2001:db8::1]:59501\"\n", ROLE_NONE, &c);
+	assert_int_equal(c.ndsts, 2);
+	check_addr(&c.dsts[0], "192.0.2.1:59501");
+	check_addr(&c.dsts[1], "[2001:db8::1]:59501");
+	assert_memory_equal(&c.dst, &c.dsts[0], sizeof(c.dst));
+	check_addr(config_dst_for(&c, "eth0"), "192.0.2.1:59501");
+
+	/* A list of one is the scalar. */
+	expect_ok("client:\n  listenAddr: \"127.0.0.1:59401\"\n"
+	    "  dstAddr: [\"192.0.2.1:59501\"]\n", ROLE_NONE, &c);
+	expect_ok("client:\n  listenAddr: \"127.0.0.1:59401\"\n"
+	    "  dstAddr: \"192.0.2.1:59501\"\n", ROLE_NONE, &d);
+	assert_int_equal(d.ndsts, 1);
+	assert_memory_equal(&c, &d, sizeof(c));
+
+	/* At the bound. */
+	expect_ok("client:\n  listenAddr: :1\n"
+	    "  dstAddr: [\":2\", \":3\", \"[::1]:2\", \"[::1]:3\"]\n",
+	    ROLE_NONE, &c);
+	assert_int_equal(c.ndsts, CONF_MAX_DSTS);
+	check_addr(&c.dsts[3], "[::1]:3");
+
+	/* The server has its one, in dsts too. */
+	expect_ok(SERVER, ROLE_NONE, &c);
+	assert_int_equal(c.ndsts, 1);
+	check_addr(&c.dsts[0], "0.0.0.0:2");
+}
+
+/* The paths of each interface: its overrides, or every dstAddr. */
+static void
+test_dsts_for(void **state)
+{
+	struct config		 c;
+	struct sockaddr_storage	 out[CONF_MAX_DSTS + 1];
+
+	(void)state;
+	expect_ok("client:\n  listenAddr: \"127.0.0.1:59401\"\n"
+	    "  dstAddr: [\"192.0.2.1:59501\", \"[2001:db8::1]:59501\"]\n"
+	    "  dstOverrides:\n"
+	    "    - ifName: wwan0\n      dstAddr: \"198.51.100.1:59501\"\n"
+	    "    - ifName: eth1\n      dstAddr: \"203.0.113.1:1\"\n"
+	    "    - ifName: wwan0\n      dstAddr: \"[2001:db8::2]:59501\"\n",
+	    ROLE_NONE, &c);
+	assert_int_equal(c.noverrides, 3);
+
+	assert_int_equal(config_dsts_for(&c, "eth0", out, CONF_MAX_DSTS), 2);
+	check_addr(&out[0], "192.0.2.1:59501");
+	check_addr(&out[1], "[2001:db8::1]:59501");
+	assert_int_equal(config_dsts_for(&c, NULL, out, CONF_MAX_DSTS), 2);
+
+	assert_int_equal(config_dsts_for(&c, "wwan0", out, CONF_MAX_DSTS),
+	    2);
+	check_addr(&out[0], "198.51.100.1:59501");
+	check_addr(&out[1], "[2001:db8::2]:59501");
+	check_addr(config_dst_for(&c, "wwan0"), "198.51.100.1:59501");
+
+	/* An override of one family replaces both. */
+	assert_int_equal(config_dsts_for(&c, "eth1", out, CONF_MAX_DSTS), 1);
+	check_addr(&out[0], "203.0.113.1:1");
+
+	/* At most max, and nothing is written past it. */
+	memset(out, 0xee, sizeof(out));
+	assert_int_equal(config_dsts_for(&c, "wwan0", out, 1), 1);
+	check_addr(&out[0], "198.51.100.1:59501");
+	assert_int_equal(((uint8_t *)&out[1])[0], 0xee);
+	assert_int_equal(config_dsts_for(&c, "eth0", out, 1), 1);
+	check_addr(&out[0], "192.0.2.1:59501");
+	assert_int_equal(config_dsts_for(&c, "eth0", NULL, 0), 0);
+	assert_int_equal(config_dsts_for(&c, "wwan0", NULL, -1), 0);
+
+	/* A configuration made by hand with dst alone. */
+	config_defaults(&c, ROLE_CLIENT);
+	assert_int_equal(config_dsts_for(&c, "eth0", out, CONF_MAX_DSTS), 0);
+	assert_int_equal(addr_parse("192.0.2.9:7", &c.dst, 0), 0);
+	assert_int_equal(config_dsts_for(&c, "eth0", out, CONF_MAX_DSTS), 1);
+	check_addr(&out[0], "192.0.2.9:7");
+}
+
+static void
+test_err_dsts(void **state)
+{
+	(void)state;
+	expect_errs("server:\n  listenAddr: :1\n"
+	    "  dstAddr: [\"127.0.0.1:51820\"]\n", ROLE_NONE, 1,
+	    ":3: server.dstAddr: expected an address, not a sequence: only a "
+	    "client takes several", NULL);
+	expect_errs("client:\n  listenAddr: :1\n  dstAddr: []\n", ROLE_NONE,
+	    1, ":3: client.dstAddr: empty sequence, expected at least one "
+	    "address", NULL);
+	expect_errs("client:\n  listenAddr: :1\n  dstAddr:\n"
+	    "    - \"192.0.2.1:1\"\n    - \"[2001:db8::1]:1\"\n"
+	    "    - \"192.0.2.1:1\"\n    - \"[2001:db8:0::1]:1\"\n",
+	    ROLE_NONE, 2,
+	    ":6: client.dstAddr[2]: duplicate address \"192.0.2.1:1\", first "
+	    "at line 4",
+	    ":7: client.dstAddr[3]: duplicate address \"[2001:db8:0::1]:1\", "
+	    "first at line 5", NULL);
+	expect_errs("client:\n  listenAddr: :1\n  dstAddr:\n"
+	    "    - \"192.0.2.1\"\n    - \"\"\n    - [x]\n    -\n",
+	    ROLE_NONE, 4,
+	    ":4: client.dstAddr[0]: \"192.0.2.1\": missing port",
+	    ":5: client.dstAddr[1]: empty address",
+	    ":6: client.dstAddr[2]: expected an address, not a sequence",
+	    ":7: client.dstAddr[3]: empty address", NULL);
+	expect_errs("client:\n  listenAddr: :1\n  dstAddr:\n    - &a :5\n"
+	    "    - *a\n", ROLE_NONE, 2,
+	    ":4: client.dstAddr[0]: anchors and aliases are not supported",
+	    ":5: client.dstAddr[1]: anchors and aliases are not supported",
+	    NULL);
+	expect_errs("client:\n  listenAddr: :1\n"
+	    "  dstAddr: [\":2\", \":3\", \":4\", \":5\",\n    \":6\"]\n",
+	    ROLE_NONE, 1,
+	    ":4: client.dstAddr: too many entries (at most 4)", NULL);
+}
+
+/* dstOverrides may name an interface once per destination. */
+static void
+test_overrides_repeat(void **state)
+{
+	struct config	 c;
+
+	(void)state;
+	expect_ok(CLIENT "  dstOverrides:\n"
+	    "    - {ifName: eth0, dstAddr: \"192.0.2.1:1\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::1]:1\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"192.0.2.1:2\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::1]:2\"}\n"
+	    "    - {ifName: eth1, dstAddr: \"192.0.2.1:1\"}\n", ROLE_NONE, &c);
+	assert_int_equal(c.noverrides, 5);
+	expect_errs(CLIENT "  dstOverrides:\n"
+	    "    - {ifName: eth0, dstAddr: \"192.0.2.1:1\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::1]:1\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"192.0.2.1:2\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::1]:2\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::1]:3\"}\n"
+	    "    - ifName: eth0\n      dstAddr: \"[2001:db8::0:1]:1\"\n",
+	    ROLE_NONE, 2,
+	    ":9: client.dstOverrides[4]: too many entries for \"eth0\" "
+	    "(at most 4)",
+	    ":10: client.dstOverrides[5]: duplicate entry, first at line 6",
+	    NULL);
+}
+
+static void
+check_prefix(const struct conf_prefix *pf, const char *addr, uint32_t plen)
+{
+	char	 a[INET6_ADDRSTRLEN];
+
+	assert_string_equal(addr_ntop(&pf->addr, a, sizeof(a)), addr);
+	assert_int_equal(pf->plen, plen);
+	assert_int_equal(addr_port(&pf->addr), 0);
+}
+
+static void
+test_allowed(void **state)
+{
+	struct config	 c;
+
+	(void)state;
+	expect_ok(SERVER "  allowedSources:\n"
+	    "    - 192.0.2.0/24\n"
+	    "    - \"2001:db8::/32\"\n"
+	    "    - 198.51.100.7\n"
+	    "    - \"2001:db8:1::5\"\n"
+	    "    - 203.0.113.77/25\n"
+	    "    - \"2001:db8:ffff:ffff::1/33\"\n"
+	    "    - 0.0.0.0/0\n"
+	    "    - \"2001:db8::1/0\"\n"
+	    "    - \"::ffff:192.0.2.1/127\"\n", ROLE_NONE, &c);
+	assert_int_equal(c.nallowed, 9);
+	check_prefix(&c.allowed[0], "192.0.2.0", 24);
+	assert_int_equal(c.allowed[0].addr.ss_family, AF_INET);
+	check_prefix(&c.allowed[1], "2001:db8::", 32);
+	assert_int_equal(c.allowed[1].addr.ss_family, AF_INET6);
+	check_prefix(&c.allowed[2], "198.51.100.7", 32);
+	check_prefix(&c.allowed[3], "2001:db8:1::5", 128);
+	/* Host bits are cleared. */
+	check_prefix(&c.allowed[4], "203.0.113.0", 25);
+	check_prefix(&c.allowed[5], "2001:db8:8000::", 33);
+	check_prefix(&c.allowed[6], "0.0.0.0", 0);
+	check_prefix(&c.allowed[7], "::", 0);
+	check_prefix(&c.allowed[8], "::ffff:192.0.2.0", 127);
+
+	expect_ok(SERVER "  allowedSources: []\n", ROLE_NONE, &c);
+	assert_int_equal(c.nallowed, 0);
+	expect_ok(SERVER "  allowedSources:\n", ROLE_NONE, &c);
+	assert_int_equal(c.nallowed, 0);
+}
+
+static void
+test_err_allowed(void **state)
+{
+	struct config	 c;
+	char		 text[8192];
+	size_t		 len;
+	int		 i, n;
+
+	(void)state;
+	expect_errs(SERVER "  allowedSources:\n"
+	    "    - 192.0.2.0/33\n"
+	    "    - \"2001:db8::/129\"\n"
+	    "    - 192.0.2\n"
+	    "    - 192.0.2.1/\n"
+	    "    - 192.0.2.1/x\n"
+	    "    - /24\n"
+	    "    - \"fe80::1%lo/64\"\n"
+	    "    - \"192.0.2.1:5\"\n"
+	    "    - 192.0.2.0/-1\n"
+	    "    - \"\"\n"
+	    "    - {a: b}\n"
+	    "    - vpn.example.com/32\n", ROLE_NONE, 12,
+	    ":5: server.allowedSources[0]: \"192.0.2.0/33\": prefix length "
+	    "must be 0 to 32",
+	    ":6: server.allowedSources[1]: \"2001:db8::/129\": prefix length "
+	    "must be 0 to 128",
+	    ":7: server.allowedSources[2]: \"192.0.2\": invalid prefix, "
+	    "expected an address or address/length",
+	    ":8: server.allowedSources[3]: \"192.0.2.1/\": invalid prefix, "
+	    "expected an address or address/length",
+	    ":9: server.allowedSources[4]: \"192.0.2.1/x\": invalid prefix, "
+	    "expected an address or address/length",
+	    ":10: server.allowedSources[5]: \"/24\": invalid prefix, "
+	    "expected an address or address/length",
+	    ":11: server.allowedSources[6]: \"fe80::1%lo/64\": invalid "
+	    "prefix, expected an address or address/length",
+	    ":12: server.allowedSources[7]: \"192.0.2.1:5\": invalid "
+	    "prefix, expected an address or address/length",
+	    ":13: server.allowedSources[8]: \"192.0.2.0/-1\": invalid "
+	    "prefix, expected an address or address/length",
+	    ":14: server.allowedSources[9]: empty address prefix",
+	    ":15: server.allowedSources[10]: expected an address prefix, not "
+	    "a mapping",
+	    ":16: server.allowedSources[11]: \"vpn.example.com/32\": invalid "
+	    "prefix, expected an address or address/length", NULL);
+
+	expect_errs(SERVER "  allowedSources: 192.0.2.0/24\n", ROLE_NONE, 1,
+	    ":4: server.allowedSources: expected a sequence, not a string",
+	    NULL);
+	expect_errs(SERVER "  allowedSources:\n    - 192.0.2.0/24\n"
+	    "    - \"2001:db8::/32\"\n    - 192.0.2.9/24\n"
+	    "    - \"2001:db8:0::/32\"\n", ROLE_NONE, 2,
+	    ":7: server.allowedSources[2]: duplicate prefix 192.0.2.0/24, "
+	    "first at line 5",
+	    ":8: server.allowedSources[3]: duplicate prefix 2001:db8::/32, "
+	    "first at line 6", NULL);
+
+	for (n = CONF_MAX_PREFIXES; n <= CONF_MAX_PREFIXES + 1; n++) {
+		len = strlcpy(text, SERVER "  allowedSources:\n",
+		    sizeof(text));
+		for (i = 0; i < n; i++)
+			len += snprintf(text + len, sizeof(text) - len,
+			    "    - 10.0.%d.0/24\n", i);
+		assert_true(len < sizeof(text));
+		if (n == CONF_MAX_PREFIXES) {
+			expect_ok(text, ROLE_NONE, &c);
+			assert_int_equal(c.nallowed, CONF_MAX_PREFIXES);
+			check_prefix(&c.allowed[63], "10.0.63.0", 24);
+		} else
+			expect_errs(text, ROLE_NONE, 1,
+			    ":69: server.allowedSources: too many entries "
+			    "(at most 64)", NULL);
+	}
+}
+
+#define WG_KEY		"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW4="
+
+static void
+test_wgkey(void **state)
+{
+	static const uint8_t	 want[WG_KEY_LEN] = {
+		0x60, 0x9d, 0xe3, 0x2e, 0xd9, 0x0c, 0x32, 0x38, 0x47, 0x4e,
+		0x05, 0xda, 0x4f, 0x42, 0xf6, 0x7e, 0x43, 0xca, 0xe2, 0x74,
+		0x21, 0x2c, 0x18, 0x6a, 0x92, 0x23, 0xb1, 0xd9, 0xa0, 0x51,
+		0x9d, 0x6e
+	};
+	static const uint8_t	 zero[WG_KEY_LEN];
+	struct config		 c;
+	char			*out;
+
+	(void)state;
+	expect_ok(SERVER "  wireguardPublicKey: " WG_KEY "\n", ROLE_NONE, &c);
+	assert_int_equal(c.has_pubkey, 1);
+	assert_memory_equal(c.wg_pubkey, want, WG_KEY_LEN);
+	out = print_capture(&c);
+	assert_non_null(strstr(out, "\n  wireguardPublicKey: \"" WG_KEY
+	    "\"\n"));
+	free(out);
+	round_trip(SERVER "  wireguardPublicKey: '" WG_KEY "'\n", ROLE_NONE);
+	round_trip(SERVER "  wireguardPublicKey: "
+	    "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"\n", ROLE_NONE);
+	round_trip(SERVER "  wireguardPublicKey: "
+	    "\"//////////////////////////////////////////8=\"\n", ROLE_NONE);
+
+	/* Not set: no key, and none printed. */
+	expect_ok(SERVER "  wireguardPublicKey: \"\"\n", ROLE_NONE, &c);
+	assert_int_equal(c.has_pubkey, 0);
+	assert_memory_equal(c.wg_pubkey, zero, WG_KEY_LEN);
+	out = print_capture(&c);
+	assert_null(strstr(out, "wireguardPublicKey"));
+	free(out);
+	expect_ok(SERVER "  wireguardPublicKey:\n", ROLE_NONE, &c);
+	assert_int_equal(c.has_pubkey, 0);
+}
+
+static void
+test_err_wgkey(void **state)
+{
+	(void)state;
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnQ==\n", ROLE_NONE, 1, ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnQ==\": decodes to 31 "
+	    "bytes, a WireGuard key has 32", NULL);
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW54\n",
+	    ROLE_NONE, 1, ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW54\": decodes to 33 "
+	    "bytes, a WireGuard key has 32", NULL);
+	/* Without its padding, with a bad character, or a stray bit. */
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW4\n", ROLE_NONE, 1,
+	    ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW4\": not base64",
+	    NULL);
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBR-W4=\"\n", ROLE_NONE,
+	    1, ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBR-W4=\": not base64",
+	    NULL);
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW5=\n", ROLE_NONE, 1,
+	    ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aBRnW5=\": not base64",
+	    NULL);
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQh LBhqkiOx2aBRnW4=\"\n", ROLE_NONE,
+	    1, ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQh LBhqkiOx2aBRnW4=\": not base64",
+	    NULL);
+	expect_errs(SERVER "  wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aB=nW4=\"\n", ROLE_NONE,
+	    1, ":4: server.wireguardPublicKey: "
+	    "\"YJ3jLtkMMjhHTgXaT0L2fkPK4nQhLBhqkiOx2aB=nW4=\": not base64",
+	    NULL);
+	expect_errs(SERVER "  wireguardPublicKey: \"====\"\n", ROLE_NONE, 1,
+	    ":4: server.wireguardPublicKey: \"====\": not base64", NULL);
+	expect_errs(SERVER "  wireguardPublicKey: abcd\n", ROLE_NONE, 1,
+	    ":4: server.wireguardPublicKey: \"abcd\": decodes to 3 bytes, a "
+	    "WireGuard key has 32", NULL);
+	expect_errs(SERVER "  wireguardPublicKey: [" WG_KEY "]\n", ROLE_NONE,
+	    1, ":4: server.wireguardPublicKey: expected a base64 key, not a "
+	    "sequence", NULL);
+}
+
+static void
+test_sessions(void **state)
+{
+	struct config	 c;
+
+	(void)state;
+	config_defaults(&c, ROLE_CLIENT);
+	assert_int_equal(c.max_sessions, CONF_MAX_SESSIONS);
+	assert_int_equal(c.max_session_addrs, CONF_SESSION_ADDRS);
+	expect_ok(SERVER, ROLE_NONE, &c);
+	assert_int_equal(c.max_sessions, CONF_MAX_SESSIONS);
+	assert_int_equal(c.max_session_addrs, CONF_SESSION_ADDRS);
+	assert_int_equal(c.nallowed + c.has_pubkey, 0);
+	expect_ok(SERVER "  maxSessions: 1\n  maxSessionAddresses: \"1\"\n",
+	    ROLE_NONE, &c);
+	assert_int_equal(c.max_sessions, 1);
+	assert_int_equal(c.max_session_addrs, 1);
+	expect_ok(SERVER "  maxSessions: 65536\n  maxSessionAddresses: 64\n",
+	    ROLE_NONE, &c);
+	assert_int_equal(c.max_sessions, CONF_SESSIONS_LIMIT);
+	assert_int_equal(c.max_session_addrs, CONF_SESSION_ADDRS_MAX);
+	expect_ok(SERVER "  maxSessions: ~\n  maxSessionAddresses:\n",
+	    ROLE_NONE, &c);
+	assert_int_equal(c.max_sessions, CONF_MAX_SESSIONS);
+	assert_int_equal(c.max_session_addrs, CONF_SESSION_ADDRS);
+
+	expect_errs(SERVER "  maxSessions: 0\n  maxSessionAddresses: 0\n",
+	    ROLE_NONE, 2,
+	    ":4: server.maxSessions: \"0\": must be at least 1",
+	    ":5: server.maxSessionAddresses: \"0\": must be at least 1", NULL);
+	expect_errs(SERVER "  maxSessions: 65537\n"
+	    "  maxSessionAddresses: 65\n", ROLE_NONE, 2,
+	    ":4: server.maxSessions: \"65537\": must be at most 65536",
+	    ":5: server.maxSessionAddresses: \"65\": must be at most 64",
+	    NULL);
+	expect_errs(SERVER "  maxSessions: -1\n  maxSessionAddresses: many\n"
+	    "  maxSession: 5\n", ROLE_NONE, 3,
+	    ":4: server.maxSessions: \"-1\": must not be negative",
+	    ":5: server.maxSessionAddresses: \"many\": not an integer",
+	    ":6: server.maxSession: unknown key, did you mean maxSessions?",
+	    NULL);
+	expect_errs(SERVER "  maxSessions: [1]\n", ROLE_NONE, 1,
+	    ":4: server.maxSessions: expected an integer, not a sequence",
+	    NULL);
+}
+
+/* The admission keys are the server's alone. */
+static void
+test_err_admission_roles(void **state)
+{
+	(void)state;
+	expect_errs(CLIENT "  allowedSources: [192.0.2.0/24]\n"
+	    "  wireguardPublicKey: " WG_KEY "\n"
+	    "  maxSessions: 5\n  maxSessionAddresses: 5\n", ROLE_NONE, 4,
+	    ":4: client.allowedSources: only valid in the server section",
+	    ":5: client.wireguardPublicKey: only valid in the server section",
+	    ":6: client.maxSessions: only valid in the server section",
+	    ":7: client.maxSessionAddresses: only valid in the server section",
+	    NULL);
+	expect_errs(CLIENT "  allowedSource: []\n  wireguardPubKey: x\n",
+	    ROLE_NONE, 2,
+	    ":4: client.allowedSource: unknown key, did you mean "
+	    "allowedSources?",
+	    ":5: client.wireguardPubKey: unknown key", NULL);
+}
+
+static void
+test_print_admission(void **state)
+{
+	struct config	 c;
+	char		*out, *s;
+
+	(void)state;
+	expect_ok(SERVER "  allowedSources:\n    - 192.0.2.77/24\n"
+	    "    - \"2001:db8::1\"\n"
+	    "  maxSessionAddresses: 2\n  maxSessions: 10\n"
+	    "  wireguardPublicKey: " WG_KEY "\n", ROLE_NONE, &c);
+	out = print_capture(&c);
+	assert_non_null(s = strstr(out, "  allowedSources:"));
+	*strstr(s, "\n  user: ") = '\0';
+	assert_string_equal(s,
+	    "  allowedSources:\n"
+	    "    - \"192.0.2.0/24\"\n"
+	    "    - \"2001:db8::1/128\"\n"
+	    "  wireguardPublicKey: \"" WG_KEY "\"\n"
+	    "  maxSessions: 10\n"
+	    "  maxSessionAddresses: 2");
+	free(out);
+
+	expect_ok("client:\n  listenAddr: :1\n"
+	    "  dstAddr: [\"192.0.2.1:2\", \"[2001:db8::1]:2\"]\n", ROLE_NONE,
+	    &c);
+	out = print_capture(&c);
+	assert_non_null(strstr(out, "\n  dstAddr:\n    - \"192.0.2.1:2\"\n"
+	    "    - \"[2001:db8::1]:2\"\n  writeTimeout: 10\n"));
+	assert_null(strstr(out, "maxSessions"));
+	free(out);
+
+	round_trip(SERVER "  allowedSources: [10.1.2.3/8, \"::/0\", "
+	    "\"fe80::1/10\"]\n  wireguardPublicKey: " WG_KEY "\n"
+	    "  maxSessions: 65536\n  maxSessionAddresses: 1\n", ROLE_NONE);
+	round_trip("client:\n  listenAddr: :1\n"
+	    "  dstAddr: [\"192.0.2.1:2\", \"[fe80::1%lo]:2\"]\n"
+	    "  dstOverrides:\n"
+	    "    - {ifName: eth0, dstAddr: \"192.0.2.2:2\"}\n"
+	    "    - {ifName: eth0, dstAddr: \"[2001:db8::2]:2\"}\n", ROLE_NONE);
+	round_trip("client:\n  listenAddr: :1\n  dstAddr: [\":2\"]\n",
+	    ROLE_NONE);
+}
+
 int
 main(void)
 {
@@ -1668,6 +2153,17 @@ main(void)
 		cmocka_unit_test(test_err_web_tls),
 		cmocka_unit_test(test_err_web_too_long),
 		cmocka_unit_test(test_print_web),
+		cmocka_unit_test(test_dsts),
+		cmocka_unit_test(test_dsts_for),
+		cmocka_unit_test(test_err_dsts),
+		cmocka_unit_test(test_overrides_repeat),
+		cmocka_unit_test(test_allowed),
+		cmocka_unit_test(test_err_allowed),
+		cmocka_unit_test(test_wgkey),
+		cmocka_unit_test(test_err_wgkey),
+		cmocka_unit_test(test_sessions),
+		cmocka_unit_test(test_err_admission_roles),
+		cmocka_unit_test(test_print_admission),
 	};
 
 	/* Errors go to stderr, where a failing test can be read with them. */

@@ -104,6 +104,8 @@ test_full_words(void **state)
 	OK(SHOW_INTERFACES, "show", "interfaces");
 	OK(SHOW_CLIENTS, "show", "clients");
 	OK(SHOW_STATUS, "show", "status");
+	OK(SHOW_SESSIONS, "show", "sessions");
+	OK(SHOW_PATHS, "show", "paths");
 	OK(RESET_EXCLUSIONS, "reset", "exclusions");
 	OK(RELOAD, "reload");
 	OK(LOG_VERBOSE, "log", "verbose");
@@ -131,6 +133,10 @@ test_prefixes(void **state)
 	OK(SHOW_INTERFACES, "s", "interf");
 	OK(SHOW_CLIENTS, "sho", "c");
 	OK(SHOW_STATUS, "show", "st");
+	OK(SHOW_SESSIONS, "show", "se");
+	OK(SHOW_SESSIONS, "sh", "session");
+	OK(SHOW_PATHS, "show", "p");
+	OK(SHOW_PATHS, "show", "path");
 	OK(RESET_EXCLUSIONS, "res", "e");
 	OK(RELOAD, "rel");
 	OK(LOG_VERBOSE, "l", "v");
@@ -159,6 +165,10 @@ test_ambiguous(void **state)
 	assert_said("  show\n");
 
 	BAD("ambiguous argument: r\n", "r", "exclusions");
+
+	/* status and sessions both begin with s. */
+	BAD("ambiguous argument: s\n", "show", "s");
+	assert_said("  status\n  sessions\n");
 }
 
 static void
@@ -171,13 +181,17 @@ test_unknown(void **state)
 	assert_said("  log\n");
 
 	BAD("unknown argument: routes\n", "show", "routes");
-	assert_said("  interfaces\n  clients\n  status\n");
+	assert_said("  interfaces\n  clients\n  status\n  sessions\n"
+	    "  paths\n");
 
 	/* Longer than a keyword is not a prefix of it. */
 	BAD("unknown argument: shows\n", "shows", "status");
 	BAD("unknown argument: loud\n", "log", "loud");
 	BAD("unknown argument: \n", "");
 	BAD("unknown argument: -j\n", "show", "-j");
+	BAD("unknown argument: pathss\n", "show", "pathss");
+	BAD("unknown argument: sessionsx\n", "show", "sessionsx");
+	BAD("unknown argument: session-list\n", "show", "session-list");
 }
 
 static void
@@ -205,6 +219,9 @@ test_superfluous(void **state)
 	(void)state;
 	BAD("superfluous argument: now\n", "reload", "now");
 	BAD("superfluous argument: x\n", "show", "status", "x");
+	BAD("superfluous argument: x\n", "show", "sessions", "x");
+	BAD("superfluous argument: eth0\n", "show", "paths", "eth0");
+	BAD("superfluous argument: all\n", "sh", "p", "all");
 	BAD("superfluous argument: eth1\n", "exclude", "eth0", "eth1");
 	BAD("superfluous argument: all\n", "reset", "exclusions", "all");
 	BAD("superfluous argument: 2\n", "log", "verbose", "2");

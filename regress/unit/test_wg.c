@@ -127,6 +127,66 @@ test_data_copies(void **state)
 	wg_dedup_free(&d);
 }
 
+/* A vector made with another BLAKE2s (Python's hashlib), not with ours. */
+static void
+test_mac1(void **state)
+{
+	static const uint8_t	want[WG_MAC1_LEN] = {
+		0x44, 0x67, 0xce, 0x3f, 0x5a, 0x5c, 0xa9, 0x63,
+		0x09, 0x66, 0x42, 0x46, 0x0d, 0xf1, 0x55, 0x0e
+	};
+	uint8_t			pub[WG_KEYLEN], key[WG_KEYLEN];
+	uint8_t			p[WG_INITIATION_LEN];
+	size_t			i;
+
+	(void)state;
+	for (i = 0; i < sizeof(pub); i++)
+		pub[i] = i;
+	msg(p, sizeof(p), WG_INITIATION);
+	for (i = 4; i < WG_MAC1_OFF; i++)
+		p[i] = (i * 7) & 0xff;
+	memcpy(p + WG_MAC1_OFF, want, sizeof(want));
+	assert_int_equal(wg_mac1_init(), 0);
+	assert_int_equal(wg_mac1_key(pub, key), 0);
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p)), 1);
+	/* Any bit it covers, or the mac itself, changed: refused. */
+	p[40] ^= 1;
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p)), 0);
+	p[40] ^= 1;
+	p[WG_MAC1_OFF + 15] ^= 0x80;
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p)), 0);
+	p[WG_MAC1_OFF + 15] ^= 0x80;
+	/* mac2 is not covered. */
+	p[WG_INITIATION_LEN - 1] ^= 0xff;
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p)), 1);
+	/* Another server's key, or the wrong size: refused. */
+	pub[0] ^= 1;
+	assert_int_equal(wg_mac1_key(pub, key), 0);
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p)), 0);
+	assert_int_equal(wg_mac1_ok(key, p, sizeof(p) - 1), 0);
+}
+
+static void
+test_receiver(void **state)
+{
+	uint8_t	p[64];
+
+	(void)state;
+	msg(p, sizeof(p), WG_DATA);
+	p[4] = 0x78;
+	p[5] = 0x56;
+	p[6] = 0x34;
+	p[7] = 0x12;
+	assert_int_equal(wg_receiver(p, 64), 0x12345678);
+	p[0] = WG_COOKIE;
+	assert_int_equal(wg_receiver(p, WG_COOKIE_LEN), 0x12345678);
+	/* A response's receiver comes after its sender. */
+	msg(p, sizeof(p), WG_RESPONSE);
+	p[8] = 0x01;
+	assert_int_equal(wg_receiver(p, 64), 0);
+	assert_int_equal(wg_receiver(p, WG_RESPONSE_LEN - 28), 0);
+}
+
 int
 main(void)
 {
@@ -134,6 +194,8 @@ main(void)
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_handshake_copies),
 		cmocka_unit_test(test_data_copies),
+		cmocka_unit_test(test_mac1),
+		cmocka_unit_test(test_receiver),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
