@@ -65,12 +65,24 @@ static void	http_metrics(struct evhttp_request *, const char *);
 static json_t	*http_addr(const struct sockaddr_storage *, int);
 static json_t	*http_last(int64_t);
 static json_t	*http_counters(json_t *, const struct ctl_counters *);
+static json_t	*http_quality(const struct ctl_quality *);
+static json_t	*http_window(const struct ctl_quality *, uint32_t);
+static json_t	*http_session(const struct ctl_session *);
+static void	 http_server_list(json_t *, const struct snapshot *);
 static json_t	*http_string(const char *);
 static json_t	*http_uint(uint64_t);
 static int	 http_utf8(const char *);
 static void	 http_metric_head(struct evbuffer *, const char *,
 		    const char *, const char *);
 static void	 http_label(struct evbuffer *, const char *);
+static void	 http_path(struct evbuffer *, const char *,
+		    const struct snapshot *, size_t, int);
+static const struct ctl_quality *http_path_quality(const struct snapshot *,
+		    size_t);
+static void	 http_metrics_quality(struct evbuffer *,
+		    const struct snapshot *, size_t);
+static void	 http_metrics_sessions(struct evbuffer *,
+		    const struct snapshot *);
 
 static const struct route routes[] = {
 	{ "/",				EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
@@ -327,6 +339,95 @@ http_counters(json_t *o, const struct ctl_counters *c)
 	return (o);
 }
 
+/* A figure of the last seconds: null until something was measured. */
+static json_t *
+http_window(const struct ctl_quality *q, uint32_t v)
+{
+	return (q->samples == 0 ? json_null() : json_integer(v));
+}
+
+/*
+ * A path's quality as the engine gives it: parts per million and
+ * microseconds, the figures of the last 10 to 20 seconds null while
+ * samples is 0; the totals since the path appeared.
+ */
+static json_t *
+http_quality(const struct ctl_quality *q)
+{
+	json_t	*o;
+
+	o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "samples", (json_int_t)q->samples,
+	    "loss_ppm", http_window(q, q->loss_ppm),
+	    "first_ppm", http_window(q, q->first_ppm),
+	    "delay_p50_us", http_window(q, q->delay_p50_us),
+	    "delay_p99_us", http_window(q, q->delay_p99_us),
+	    "replay", q->samples == 0 ? json_null() :
+	    json_boolean(q->replay != 0),
+	    "received", http_uint(q->received),
+	    "first", http_uint(q->first),
+	    "lost", http_uint(q->lost),
+	    "late", http_uint(q->late));
+	if (o == NULL)
+		fatalx("json");
+	return (o);
+}
+
+/* Server: one WireGuard peer, the addresses' "session" naming it. */
+static json_t *
+http_session(const struct ctl_session *cs)
+{
+	json_t	*o;
+
+	o = json_pack("{s:I, s:I, s:I, s:b, s:o, s:I, s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)cs->id,
+	    "address_count", (json_int_t)cs->naddrs,
+	    "index_count", (json_int_t)cs->nindexes,
+	    "own_socket", cs->own_socket != 0,
+	    "wireguard_local", http_addr(&cs->wg_local, 1),
+	    "age_ms", (json_int_t)cs->age_ms,
+	    "last", http_last(cs->last_rx_ms),
+	    "last_ms", cs->last_rx_ms < 0 ? json_null() :
+	    json_integer(cs->last_rx_ms),
+	    "handshake_initiations", http_uint(cs->initiations),
+	    "addresses_refused", http_uint(cs->addr_limit));
+	if (o == NULL)
+		fatalx("json");
+	return (http_counters(o, &cs->c));
+}
+
+/* Server: the sessions, their limits and what admission turned away. */
+static void
+http_server_list(json_t *o, const struct snapshot *s)
+{
+	json_t	*list, *adm;
+	size_t	 i;
+
+	list = json_array();
+	for (i = 0; i < s->nsessions; i++)
+		json_array_append_new(list, http_session(&s->sessions[i]));
+	json_object_set_new(o, "sessions", list);
+	json_object_set_new(o, "sessions_max",
+	    json_integer(s->st.max_sessions));
+	json_object_set_new(o, "session_addresses_max",
+	    json_integer(s->st.max_session_addrs));
+	json_object_set_new(o, "sessions_created",
+	    http_uint(s->st.sessions_made));
+	json_object_set_new(o, "sessions_expired",
+	    http_uint(s->st.sessions_expired));
+	adm = json_pack("{s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+	    "not_wireguard", http_uint(s->st.not_wg),
+	    "unknown_source", http_uint(s->st.stranger),
+	    "denied", http_uint(s->st.denied),
+	    "bad_mac1", http_uint(s->st.bad_mac1),
+	    "session_limit", http_uint(s->st.session_limit),
+	    "address_limit", http_uint(s->st.addr_limit),
+	    "no_socket", http_uint(s->st.no_wg_socket));
+	if (adm == NULL)
+		fatalx("json");
+	json_object_set_new(o, "admission_dropped", adm);
+}
+
 /*
  * Go engarde's list: {"type", "interfaces": [{name, status, address,
  * last}]} or {"type", "sockets": [{address, last}]}, with our additions.
@@ -366,6 +467,8 @@ http_get_list(struct evhttp_request *req, const char *arg)
 			    "destination", http_addr(&ci->dst, 1));
 			if (e == NULL)
 				fatalx("json");
+			json_object_set_new(e, "quality",
+			    http_quality(&ci->q));
 			json_array_append_new(list, http_counters(e, &ci->c));
 		}
 		json_object_set_new(o, "interfaces", list);
@@ -381,9 +484,14 @@ http_get_list(struct evhttp_request *req, const char *arg)
 			    "own_socket", cl->own_socket != 0);
 			if (e == NULL)
 				fatalx("json");
+			json_object_set_new(e, "session", cl->session == 0 ?
+			    json_null() : json_integer(cl->session));
+			json_object_set_new(e, "quality",
+			    http_quality(&cl->q));
 			json_array_append_new(list, http_counters(e, &cl->c));
 		}
 		json_object_set_new(o, "sockets", list);
+		http_server_list(o, s);
 	}
 	http_json(req, HTTP_OK, o);
 }
@@ -485,6 +593,171 @@ http_label(struct evbuffer *b, const char *v)
 	}
 }
 
+/*
+ * A series of path i up to its value: {interface, label} on a client,
+ * {address} on a server, with its session when asked and it has one.
+ */
+static void
+http_path(struct evbuffer *b, const char *name, const struct snapshot *s,
+    size_t i, int session)
+{
+	char	a[ADDR_STRLEN];
+
+	if (s->st.role == ROLE_CLIENT) {
+		evbuffer_add_printf(b, "%s{interface=\"", name);
+		http_label(b, s->ifaces[i].ifname);
+		evbuffer_add_printf(b, "\",label=\"");
+		http_label(b, s->ifaces[i].label);
+		evbuffer_add_printf(b, "\"} ");
+		return;
+	}
+	evbuffer_add_printf(b, "%s{address=\"", name);
+	http_label(b, addr_fmt(&s->clients[i].addr, a, sizeof(a)));
+	if (session && s->clients[i].session != 0)
+		evbuffer_add_printf(b, "\",session=\"%u",
+		    s->clients[i].session);
+	evbuffer_add_printf(b, "\"} ");
+}
+
+static const struct ctl_quality *
+http_path_quality(const struct snapshot *s, size_t i)
+{
+	return (s->st.role == ROLE_CLIENT ? &s->ifaces[i].q :
+	    &s->clients[i].q);
+}
+
+/*
+ * The quality of each of the n paths.  The gauges cover the last 10 to 20
+ * seconds and a path without samples has none; the totals are always
+ * there.
+ */
+static void
+http_metrics_quality(struct evbuffer *b, const struct snapshot *s, size_t n)
+{
+	static const struct gauge {
+		const char	*name;
+		const char	*help;
+		size_t		 off;
+		double		 scale;
+	} gauges[] = {
+		{ "engarde_path_loss_ratio", "Share of the WireGuard data "
+		    "messages the path was expected to carry that it lost or "
+		    "brought too late, over the last 10 to 20 s.",
+		    offsetof(struct ctl_quality, loss_ppm), 1e6 },
+		{ "engarde_path_first_ratio", "Share of the WireGuard data "
+		    "messages the path was expected to carry that it brought "
+		    "first, over the last 10 to 20 s.",
+		    offsetof(struct ctl_quality, first_ppm), 1e6 },
+		{ "engarde_path_delay_p50_seconds", "Median delay of the "
+		    "path's copies behind the fastest path's, over the last "
+		    "10 to 20 s.",
+		    offsetof(struct ctl_quality, delay_p50_us), 1e6 },
+		{ "engarde_path_delay_p99_seconds", "99th percentile of the "
+		    "delay of the path's copies behind the fastest path's, "
+		    "over the last 10 to 20 s.",
+		    offsetof(struct ctl_quality, delay_p99_us), 1e6 },
+		{ "engarde_path_replay_risk", "1 when copies on the path lag "
+		    "beyond WireGuard's replay window, which refuses them.",
+		    offsetof(struct ctl_quality, replay), 0 },
+	};
+	static const struct counter {
+		const char	*name;
+		const char	*help;
+		size_t		 off;
+	} counters[] = {
+		{ "engarde_path_copies_received_total", "Copies of WireGuard "
+		    "data messages the path delivered.",
+		    offsetof(struct ctl_quality, received) },
+		{ "engarde_path_copies_first_total", "WireGuard data messages "
+		    "the path delivered before any other path.",
+		    offsetof(struct ctl_quality, first) },
+		{ "engarde_path_copies_lost_total", "WireGuard data messages "
+		    "the path was expected to carry and lost or brought too "
+		    "late.", offsetof(struct ctl_quality, lost) },
+		{ "engarde_path_copies_late_total", "Copies that came after "
+		    "their message was settled or beyond the replay window.",
+		    offsetof(struct ctl_quality, late) },
+	};
+	const struct ctl_quality	*q;
+	uint32_t			 v;
+	size_t				 f, i;
+
+	for (f = 0; f < sizeof(gauges) / sizeof(gauges[0]); f++) {
+		http_metric_head(b, gauges[f].name, "gauge", gauges[f].help);
+		for (i = 0; i < n; i++) {
+			q = http_path_quality(s, i);
+			if (q->samples == 0)
+				continue;
+			v = *(const uint32_t *)((const char *)q +
+			    gauges[f].off);
+			http_path(b, gauges[f].name, s, i, 1);
+			if (gauges[f].scale == 0)
+				evbuffer_add_printf(b, "%d\n", v != 0);
+			else
+				evbuffer_add_printf(b, "%.6f\n",
+				    v / gauges[f].scale);
+		}
+	}
+	for (f = 0; f < sizeof(counters) / sizeof(counters[0]); f++) {
+		http_metric_head(b, counters[f].name, "counter",
+		    counters[f].help);
+		for (i = 0; i < n; i++) {
+			q = http_path_quality(s, i);
+			http_path(b, counters[f].name, s, i, 1);
+			evbuffer_add_printf(b, "%llu\n", (unsigned long long)
+			    *(const uint64_t *)((const char *)q +
+			    counters[f].off));
+		}
+	}
+}
+
+/* Server: its sessions and what admission turned away. */
+static void
+http_metrics_sessions(struct evbuffer *b, const struct snapshot *s)
+{
+	const struct ctl_status	*st = &s->st;
+
+	http_metric_head(b, "engarde_sessions", "gauge",
+	    "WireGuard peers with a session now.");
+	evbuffer_add_printf(b, "engarde_sessions %u\n", st->nsessions);
+	http_metric_head(b, "engarde_sessions_max", "gauge",
+	    "Sessions allowed at once.");
+	evbuffer_add_printf(b, "engarde_sessions_max %u\n", st->max_sessions);
+	http_metric_head(b, "engarde_session_addresses_max", "gauge",
+	    "Addresses allowed to one session.");
+	evbuffer_add_printf(b, "engarde_session_addresses_max %u\n",
+	    st->max_session_addrs);
+	http_metric_head(b, "engarde_sessions_created_total", "counter",
+	    "Sessions created.");
+	evbuffer_add_printf(b, "engarde_sessions_created_total %llu\n",
+	    (unsigned long long)st->sessions_made);
+	http_metric_head(b, "engarde_sessions_expired_total", "counter",
+	    "Sessions ended for silence.");
+	evbuffer_add_printf(b, "engarde_sessions_expired_total %llu\n",
+	    (unsigned long long)st->sessions_expired);
+	http_metric_head(b, "engarde_admission_dropped_total", "counter",
+	    "Datagrams from addresses of no session, not admitted, by "
+	    "reason.");
+	evbuffer_add_printf(b,
+	    "engarde_admission_dropped_total{reason=\"not_wireguard\"} %llu\n"
+	    "engarde_admission_dropped_total{reason=\"unknown_source\"} "
+	    "%llu\n"
+	    "engarde_admission_dropped_total{reason=\"denied\"} %llu\n"
+	    "engarde_admission_dropped_total{reason=\"bad_mac1\"} %llu\n"
+	    "engarde_admission_dropped_total{reason=\"session_limit\"} "
+	    "%llu\n"
+	    "engarde_admission_dropped_total{reason=\"address_limit\"} "
+	    "%llu\n"
+	    "engarde_admission_dropped_total{reason=\"no_socket\"} %llu\n",
+	    (unsigned long long)st->not_wg,
+	    (unsigned long long)st->stranger,
+	    (unsigned long long)st->denied,
+	    (unsigned long long)st->bad_mac1,
+	    (unsigned long long)st->session_limit,
+	    (unsigned long long)st->addr_limit,
+	    (unsigned long long)st->no_wg_socket);
+}
+
 /* The Prometheus text format: one family at a time, every series in it. */
 static void
 http_metrics(struct evhttp_request *req, const char *arg)
@@ -511,7 +784,7 @@ http_metrics(struct evhttp_request *req, const char *arg)
 	const struct ctl_counters *c;
 	struct evbuffer		*b;
 	const char		*kind;
-	char			 name[96], a[ADDR_STRLEN];
+	char			 name[96];
 	size_t			 f, i, n;
 	int64_t			 ms;
 
@@ -521,8 +794,10 @@ http_metrics(struct evhttp_request *req, const char *arg)
 		fatal(NULL);
 
 	http_metric_head(b, "engarde_info", "gauge", "Version and role.");
-	evbuffer_add_printf(b, "engarde_info{version=\"%s\",role=\"%s\"} 1\n",
-	    s->st.version, s->st.role == ROLE_CLIENT ? "client" : "server");
+	evbuffer_add_printf(b, "engarde_info{version=\"");
+	http_label(b, s->st.version);
+	evbuffer_add_printf(b, "\",role=\"%s\"} 1\n",
+	    s->st.role == ROLE_CLIENT ? "client" : "server");
 	http_metric_head(b, "engarde_uptime_seconds", "gauge",
 	    "Seconds since engarded started.");
 	evbuffer_add_printf(b, "engarde_uptime_seconds %.3f\n",
@@ -556,20 +831,10 @@ http_metrics(struct evhttp_request *req, const char *arg)
 		    fams[f].name);
 		http_metric_head(b, name, "counter", fams[f].help);
 		for (i = 0; i < n; i++) {
-			if (s->st.role == ROLE_CLIENT) {
-				c = &s->ifaces[i].c;
-				evbuffer_add_printf(b, "%s{interface=\"",
-				    name);
-				http_label(b, s->ifaces[i].ifname);
-				evbuffer_add_printf(b, "\",label=\"");
-				http_label(b, s->ifaces[i].label);
-			} else {
-				c = &s->clients[i].c;
-				evbuffer_add_printf(b, "%s{address=\"%s",
-				    name, addr_fmt(&s->clients[i].addr, a,
-				    sizeof(a)));
-			}
-			evbuffer_add_printf(b, "\"} %llu\n",
+			c = s->st.role == ROLE_CLIENT ? &s->ifaces[i].c :
+			    &s->clients[i].c;
+			http_path(b, name, s, i, 0);
+			evbuffer_add_printf(b, "%llu\n",
 			    (unsigned long long)*(const uint64_t *)
 			    ((const char *)c + fams[f].off));
 		}
@@ -582,29 +847,21 @@ http_metrics(struct evhttp_request *req, const char *arg)
 		    s->clients[i].last_rx_ms;
 		if (ms < 0)
 			continue;
-		if (s->st.role == ROLE_CLIENT) {
-			evbuffer_add_printf(b, "%s{interface=\"", name);
-			http_label(b, s->ifaces[i].ifname);
-			evbuffer_add_printf(b, "\",label=\"");
-			http_label(b, s->ifaces[i].label);
-		} else
-			evbuffer_add_printf(b, "%s{address=\"%s", name,
-			    addr_fmt(&s->clients[i].addr, a, sizeof(a)));
-		evbuffer_add_printf(b, "\"} %.3f\n", ms / 1000.0);
+		http_path(b, name, s, i, 0);
+		evbuffer_add_printf(b, "%.3f\n", ms / 1000.0);
 	}
 	if (s->st.role == ROLE_CLIENT) {
 		http_metric_head(b, "engarde_interface_up", "gauge",
 		    "1 while the interface carries copies.");
 		for (i = 0; i < n; i++) {
-			evbuffer_add_printf(b,
-			    "engarde_interface_up{interface=\"");
-			http_label(b, s->ifaces[i].ifname);
-			evbuffer_add_printf(b, "\",label=\"");
-			http_label(b, s->ifaces[i].label);
-			evbuffer_add_printf(b, "\"} %d\n",
+			http_path(b, "engarde_interface_up", s, i, 0);
+			evbuffer_add_printf(b, "%d\n",
 			    strcmp(s->ifaces[i].status, "active") == 0);
 		}
 	}
+	http_metrics_quality(b, s, n);
+	if (s->st.role == ROLE_SERVER)
+		http_metrics_sessions(b, s);
 	http_reply(req, HTTP_OK, "text/plain; version=0.0.4; charset=utf-8",
 	    b);
 	evbuffer_free(b);

@@ -92,6 +92,9 @@ static int	webui_ctl_call(uint32_t, const char *, struct ctl_result *,
 		    struct snapshot *);
 static int	webui_ctl_send(uint32_t, const char *);
 static int	webui_ctl_next(struct ipc_msg *);
+static uint32_t	webui_ctl_record(uint32_t);
+static void	*webui_grow(void *, size_t, size_t *, size_t);
+static void	webui_quality(struct ctl_quality *);
 
 static struct event_base	*base;
 static struct ipcev		 iev_parent;
@@ -601,9 +604,41 @@ webui_ctl_next(struct ipc_msg *msg)
 	}
 }
 
+/* The record a show request is answered with, or 0. */
+static uint32_t
+webui_ctl_record(uint32_t type)
+{
+	switch (type) {
+	case IMSG_CTL_SHOW_STATUS:
+		return (IMSG_CTL_STATUS);
+	case IMSG_CTL_SHOW_INTERFACES:
+		return (IMSG_CTL_INTERFACE);
+	case IMSG_CTL_SHOW_CLIENTS:
+		return (IMSG_CTL_CLIENT);
+	case IMSG_CTL_SHOW_SESSIONS:
+		return (IMSG_CTL_SESSION);
+	default:
+		return (0);
+	}
+}
+
+/* Room for record n of a list that has room for *cap. */
+static void *
+webui_grow(void *p, size_t n, size_t *cap, size_t size)
+{
+	if (n < *cap)
+		return (p);
+	*cap = *cap ? 2 * *cap : 16;
+	if ((p = reallocarray(p, *cap, size)) == NULL)
+		fatal(NULL);
+	return (p);
+}
+
 /*
  * One request; a show request fills snap's lists, any other gives res.
- * Returns 0, or -1 when the engine answered with an error result.
+ * Only the records the request asks for are taken, at most
+ * CTL_RECORDS_MAX of them.  Returns 0, or -1 when the engine answered with
+ * an error result.
  */
 static int
 webui_ctl_call(uint32_t type, const char *ifname, struct ctl_result *res,
@@ -612,8 +647,9 @@ webui_ctl_call(uint32_t type, const char *ifname, struct ctl_result *res,
 	struct ipc_msg	 msg;
 	struct ctl_result r;
 	size_t		 n = 0, cap = 0;
-	void		*p;
+	uint32_t	 want;
 
+	want = s != NULL ? webui_ctl_record(type) : 0;
 	webui_ctl_send(type, ifname);
 	for (;;) {
 		webui_ctl_next(&msg);
@@ -628,74 +664,93 @@ webui_ctl_call(uint32_t type, const char *ifname, struct ctl_result *res,
 		case IMSG_CTL_END:
 			return (0);
 		case IMSG_CTL_STATUS:
-			if (s == NULL || ipc_data(&msg, &s->st,
-			    sizeof(s->st)) == -1)
-				fatalx("control: bad status");
-			break;
 		case IMSG_CTL_INTERFACE:
 		case IMSG_CTL_CLIENT:
-			if (s == NULL || n >= CTL_RECORDS_MAX)
+		case IMSG_CTL_SESSION:
+			if (msg.hdr.type != want || n >= CTL_RECORDS_MAX)
 				fatalx("control: unexpected records");
-			if (n == cap) {
-				cap = cap ? 2 * cap : 16;
-				p = msg.hdr.type == IMSG_CTL_INTERFACE ?
-				    (void *)s->ifaces : (void *)s->clients;
-				p = reallocarray(p, cap,
-				    msg.hdr.type == IMSG_CTL_INTERFACE ?
-				    sizeof(*s->ifaces) : sizeof(*s->clients));
-				if (p == NULL)
-					fatal(NULL);
-				if (msg.hdr.type == IMSG_CTL_INTERFACE)
-					s->ifaces = p;
-				else
-					s->clients = p;
-			}
-			if (msg.hdr.type == IMSG_CTL_INTERFACE) {
-				if (ipc_data(&msg, &s->ifaces[n],
-				    sizeof(s->ifaces[n])) == -1)
-					fatalx("control: bad interface");
-				s->nifaces = ++n;
-			} else {
-				if (ipc_data(&msg, &s->clients[n],
-				    sizeof(s->clients[n])) == -1)
-					fatalx("control: bad client");
-				s->nclients = ++n;
-			}
 			break;
 		default:
 			fatalx("control: unexpected message %u",
 			    msg.hdr.type);
 		}
+		switch (msg.hdr.type) {
+		case IMSG_CTL_STATUS:
+			if (ipc_data(&msg, &s->st, sizeof(s->st)) == -1)
+				fatalx("control: bad status");
+			break;
+		case IMSG_CTL_INTERFACE:
+			s->ifaces = webui_grow(s->ifaces, n, &cap,
+			    sizeof(*s->ifaces));
+			if (ipc_data(&msg, &s->ifaces[n],
+			    sizeof(s->ifaces[n])) == -1)
+				fatalx("control: bad interface");
+			s->nifaces = ++n;
+			break;
+		case IMSG_CTL_CLIENT:
+			s->clients = webui_grow(s->clients, n, &cap,
+			    sizeof(*s->clients));
+			if (ipc_data(&msg, &s->clients[n],
+			    sizeof(s->clients[n])) == -1)
+				fatalx("control: bad client");
+			s->nclients = ++n;
+			break;
+		case IMSG_CTL_SESSION:
+			s->sessions = webui_grow(s->sessions, n, &cap,
+			    sizeof(*s->sessions));
+			if (ipc_data(&msg, &s->sessions[n],
+			    sizeof(s->sessions[n])) == -1)
+				fatalx("control: bad session");
+			s->nsessions = ++n;
+			break;
+		}
 	}
+}
+
+/* Shares above the whole are shown as the whole. */
+static void
+webui_quality(struct ctl_quality *q)
+{
+	if (q->loss_ppm > 1000000)
+		q->loss_ppm = 1000000;
+	if (q->first_ppm > 1000000)
+		q->first_ppm = 1000000;
 }
 
 /* The engine's state, asked anew unless a fresh copy is at hand. */
 const struct snapshot *
 webui_snapshot(void)
 {
-	struct timespec	t;
-	size_t		i;
+	struct timespec	 t;
+	struct ctl_iface *ci;
+	size_t		 i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	if (snap_time.tv_sec != 0 && (t.tv_sec - snap_time.tv_sec) * 1000 +
 	    (t.tv_nsec - snap_time.tv_nsec) / 1000000 < WEB_SNAPSHOT_MS)
 		return (&snap);
 
-	snap.nifaces = snap.nclients = 0;
+	snap.nifaces = snap.nclients = snap.nsessions = 0;
 	webui_ctl_call(IMSG_CTL_SHOW_STATUS, NULL, NULL, &snap);
 	if (snap.st.role == ROLE_CLIENT)
 		webui_ctl_call(IMSG_CTL_SHOW_INTERFACES, NULL, NULL, &snap);
-	else
+	else {
 		webui_ctl_call(IMSG_CTL_SHOW_CLIENTS, NULL, NULL, &snap);
+		webui_ctl_call(IMSG_CTL_SHOW_SESSIONS, NULL, NULL, &snap);
+	}
 	/* Strings from the engine are ended where they must be. */
 	snap.st.version[sizeof(snap.st.version) - 1] = '\0';
 	snap.st.description[sizeof(snap.st.description) - 1] = '\0';
 	for (i = 0; i < snap.nifaces; i++) {
-		snap.ifaces[i].ifname[sizeof(snap.ifaces[i].ifname) - 1] = '\0';
-		snap.ifaces[i].label[sizeof(snap.ifaces[i].label) - 1] = '\0';
-		snap.ifaces[i].status[sizeof(snap.ifaces[i].status) - 1] = '\0';
-		snap.ifaces[i].reason[sizeof(snap.ifaces[i].reason) - 1] = '\0';
+		ci = &snap.ifaces[i];
+		ci->ifname[sizeof(ci->ifname) - 1] = '\0';
+		ci->label[sizeof(ci->label) - 1] = '\0';
+		ci->status[sizeof(ci->status) - 1] = '\0';
+		ci->reason[sizeof(ci->reason) - 1] = '\0';
+		webui_quality(&ci->q);
 	}
+	for (i = 0; i < snap.nclients; i++)
+		webui_quality(&snap.clients[i].q);
 	snap_time = t;
 	return (&snap);
 }

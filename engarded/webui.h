@@ -32,6 +32,8 @@ struct snapshot {
 	size_t			 nifaces;
 	struct ctl_client	*clients;
 	size_t			 nclients;
+	struct ctl_session	*sessions;	/* server */
+	size_t			 nsessions;
 };
 
 /* One embedded file of webui/ (assets.c, generated). */

@@ -131,6 +131,11 @@ if [ -f "$1" ]; then
 	item mandoc mandoc -Tlint -Wwarning "$@"
 fi
 
+# The dashboard's HTTP handlers and page against a made-up snapshot.
+if [ -f regress/webui/offline.sh ]; then
+	item webui/offline sh regress/webui/offline.sh
+fi
+
 for t in regress/netns/[0-9][0-9]-*.sh; do
 	[ -f "$t" ] || continue
 	name=${t##*/}

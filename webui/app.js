@@ -15,7 +15,10 @@
  */
 
 /* The dashboard: polls the JSON API each second and draws rates from the
- * counters' deltas.  Text from the daemon only ever goes in textContent. */
+ * counters' deltas, and each path's quality as the daemon measured it; a
+ * server's addresses are grouped by session.  Text from the daemon only
+ * ever goes in textContent; sizes only through the CSSOM, which the CSP
+ * allows. */
 'use strict';
 (function () {
 	const POLL_MS = 1000;
@@ -26,9 +29,13 @@
 	const MIN_DT_MS = 200;
 	const RESULT_MS = 15000;
 	const THEME_KEY = 'engarde.theme';
+	const LOSS_WARN = 1;		/* loss shown amber from 1 %, */
+	const LOSS_BAD = 5;		/* red from 5 %, as rounded */
+	const NONE = 'none';		/* the group of addresses of no session */
 
 	const root = document.documentElement;
 	const rows = new Map();
+	const groups = new Map();	/* tbody per session (server) */
 	let role = null;
 	let polls = 0;
 	let failingSince = null;
@@ -78,7 +85,8 @@
 		$ = {};
 		for (const id of ['role', 'description', 'version', 'uptime',
 		    'listen', 'updated', 'theme', 'banner', 'rows', 'empty',
-		    'reset', 'reset-result', 'rows-title', 'h-name', 'h-path'])
+		    'reset', 'reset-result', 'rows-title', 'h-name', 'h-path',
+		    'sessions'])
 			$[id] = document.getElementById(id);
 		$.tbody = $.rows.tBodies[0];
 		$.theme.addEventListener('click', function () {
@@ -208,6 +216,9 @@
 			for (const r of rows.values())
 				r.tr.remove();
 			rows.clear();
+			for (const g of groups.values())
+				g.tbody.remove();
+			groups.clear();
 			$['rows-title'].textContent = server ? 'Clients' :
 			    'Interfaces';
 			$['h-name'].textContent = server ? 'Client' :
@@ -222,12 +233,18 @@
 		$.uptime.textContent = typeof d.uptime_ms === 'number' ?
 		    duration(d.uptime_ms) : '-';
 		$.listen.textContent = d.listen || '-';
+		$.sessions.textContent = !server ? '-' :
+		    count0(Array.isArray(d.sessions) ? d.sessions.length :
+		    null) + (typeof d.sessions_max === 'number' &&
+		    d.sessions_max > 0 ? ' of ' + d.sessions_max : '');
 		document.title = 'engarde' +
 		    (d.description ? ': ' + d.description : '');
 
 		const list = (server ? d.sockets : d.interfaces) || [];
+		const sessions = server ? sessionGroups(d.sessions, list) :
+		    null;
 		const seen = new Set();
-		let prevtr = null;
+		const last = new Map();		/* the last row of each tbody */
 		for (const it of list) {
 			const key = server ? it.address : it.name;
 			if (typeof key !== 'string' || seen.has(key))
@@ -238,12 +255,15 @@
 				r = makeRow(key, server);
 				rows.set(key, r);
 			}
+			const tbody = server ?
+			    groups.get(sessionKey(it.session)).tbody : $.tbody;
 			/* Keep the daemon's order without rebuilding rows. */
+			const prevtr = last.get(tbody) || null;
 			const want = prevtr ? prevtr.nextSibling :
-			    $.tbody.firstChild;
+			    firstRow(tbody);
 			if (want !== r.tr)
-				$.tbody.insertBefore(r.tr, want);
-			prevtr = r.tr;
+				tbody.insertBefore(r.tr, want);
+			last.set(tbody, r.tr);
 			fill(r, it, server, now, d.uptime_ms);
 		}
 		for (const [key, r] of rows) {
@@ -252,11 +272,109 @@
 				rows.delete(key);
 			}
 		}
-		$.empty.hidden = rows.size > 0;
-		$.rows.hidden = rows.size === 0;
+		if (server)
+			fillGroups(sessions);
+		$.tbody.hidden = server;
+		$.empty.hidden = rows.size > 0 || groups.size > 0;
+		$.rows.hidden = rows.size === 0 && groups.size === 0;
 		$.empty.textContent = server ?
 		    'No client has been heard from yet.' :
 		    'No interface to show.';
+	}
+
+	/* Sessions. */
+
+	function sessionKey(id) {
+		return Number.isInteger(id) && id > 0 ? String(id) : NONE;
+	}
+
+	/*
+	 * The groups in the daemon's order of sessions, then any session only
+	 * an address names, then the addresses of none; each holds what the
+	 * sessions list says of it, or null.
+	 */
+	function sessionGroups(list, sockets) {
+		const want = new Map();
+		for (const s of Array.isArray(list) ? list : []) {
+			if (s && typeof s === 'object' &&
+			    sessionKey(s.id) !== NONE &&
+			    !want.has(sessionKey(s.id)))
+				want.set(sessionKey(s.id), s);
+		}
+		let none = false;
+		for (const it of sockets) {
+			const k = sessionKey(it.session);
+			if (k === NONE)
+				none = true;
+			else if (!want.has(k))
+				want.set(k, null);
+		}
+		if (none)
+			want.set(NONE, null);
+		let prev = $.tbody;
+		for (const k of want.keys()) {
+			let g = groups.get(k);
+			if (!g) {
+				g = makeGroup(k);
+				groups.set(k, g);
+			}
+			if (prev.nextSibling !== g.tbody)
+				prev.after(g.tbody);
+			prev = g.tbody;
+		}
+		for (const [k, g] of groups) {
+			if (!want.has(k)) {
+				g.tbody.remove();
+				groups.delete(k);
+			}
+		}
+		return want;
+	}
+
+	function makeGroup(key) {
+		const tbody = el('tbody', 'session');
+		tbody.dataset.session = key;
+		const tr = el('tr', 'group', tbody);
+		tr.dataset.session = key;
+		const th = el('th', null, tr);
+		th.scope = 'rowgroup';
+		th.colSpan = 9;
+		const g = { key: key, tbody: tbody, head: tr };
+		g.title = el('span', 'gname', th);
+		g.title.textContent = key === NONE ? 'No session yet' :
+		    'Session ' + key;
+		g.addrs = el('span', 'gfact', th);
+		g.last = el('span', 'gfact', th);
+		g.wg = el('span', 'gfact', th);
+		return g;
+	}
+
+	function firstRow(tbody) {
+		const f = tbody.firstChild;
+		return f && f.classList.contains('group') ? f.nextSibling : f;
+	}
+
+	function fillGroups(sessions) {
+		for (const [k, g] of groups) {
+			const s = sessions.get(k);
+			const n = g.tbody.rows.length - 1;
+			g.tbody.dataset.addresses = String(n);
+			g.addrs.textContent = n === 1 ? '1 address' :
+			    n + ' addresses';
+			if (!s) {
+				g.last.textContent = '';
+				g.wg.textContent = '';
+				continue;
+			}
+			const ms = typeof s.last_ms === 'number' ? s.last_ms :
+			    null;
+			g.last.textContent = 'last packet ' + (ms === null ?
+			    'never' : ago(ms));
+			g.last.className = 'gfact fresh f-' + freshness(ms);
+			g.wg.textContent = s.own_socket ? 'to WireGuard from ' +
+			    (s.wireguard_local || '-') :
+			    'no socket to WireGuard yet';
+		}
 	}
 
 	function el(tag, cls, parent, label) {
@@ -302,6 +420,27 @@
 		r.pout = el('span', 'pkts', cout);
 		r.bout = el('span', 'bytes', cout);
 		r.drops = el('td', 'num drops', tr, 'Drops');
+
+		const q = el('td', 'quality', tr, 'Path quality');
+		r.qnone = el('span', 'qnone', q);
+		r.qfirst = el('div', 'qfirst', q);
+		r.qbar = el('span', 'qbar', r.qfirst);
+		r.qbar.setAttribute('role', 'meter');
+		r.qbar.setAttribute('aria-valuemin', '0');
+		r.qbar.setAttribute('aria-valuemax', '100');
+		r.qfill = el('span', 'qfill', r.qbar);
+		r.qfirstv = el('span', 'qv', r.qfirst);
+		r.qloss = el('span', 'qloss', q);
+		r.qlossv = el('span', 'qv', r.qloss);
+		r.qloss.append(' loss');
+		r.qdelay = el('span', 'qdelay', q);
+		r.qp50 = el('span', null, r.qdelay);
+		r.qdelay.append(' ');
+		r.qp99 = el('span', null, r.qdelay);
+		r.qreplay = el('span', 'badge st-replay', q);
+		r.qreplay.textContent = 'replay risk';
+		r.qreplay.title = 'Copies on this path lag beyond ' +
+		    'WireGuard\'s replay window, which refuses them';
 
 		const gcell = el('td', 'graph', tr, 'Packets per second');
 		r.canvas = el('canvas', 'chart', gcell);
@@ -352,8 +491,7 @@
 
 		let ms = typeof it.last_ms === 'number' ? it.last_ms :
 		    typeof it.last === 'number' ? it.last * 1000 : null;
-		const f = ms === null ? 'silent' : ms < 2000 ? 'fresh' :
-		    ms < 10000 ? 'late' : 'silent';
+		const f = freshness(ms);
 		r.tr.dataset.fresh = f;
 		r.tr.dataset.lastMs = ms === null ? '' : String(ms);
 		r.last.className = 'fresh f-' + f;
@@ -373,6 +511,9 @@
 		count(r.drops, c.dr, '');
 		r.drops.classList.toggle('some', c.dr > 0);
 
+		quality(r, it.quality);
+		if (server)
+			r.tr.dataset.session = sessionKey(it.session);
 		rate(r, c, now, uptime);
 		draw(r, now);
 
@@ -382,6 +523,70 @@
 			r.button.textContent = ex ? 'Include' : 'Exclude';
 			r.button.setAttribute('aria-label', (ex ? 'Include ' :
 			    'Exclude ') + r.key);
+		}
+	}
+
+	function freshness(ms) {
+		return ms === null ? 'silent' : ms < 2000 ? 'fresh' :
+		    ms < 10000 ? 'late' : 'silent';
+	}
+
+	function ppm(v) {
+		return typeof v === 'number' && isFinite(v) ?
+		    Math.min(Math.max(v, 0), 1e6) : null;
+	}
+
+	/*
+	 * The share of messages the path brought first as a bar, its loss
+	 * coloured by the thresholds, its delay behind the fastest path; the
+	 * numbers the daemon sent stay on the row for the tests.
+	 */
+	function quality(r, q) {
+		const d = r.tr.dataset;
+		const measured = q && typeof q === 'object' &&
+		    num(q.samples) > 0;
+		const first = measured ? ppm(q.first_ppm) : null;
+		const loss = measured ? ppm(q.loss_ppm) : null;
+		const replay = measured && q.replay === true;
+		d.samples = measured ? String(num(q.samples)) : '0';
+		d.firstPpm = first === null ? '' : String(first);
+		d.lossPpm = loss === null ? '' : String(loss);
+		d.replay = replay ? '1' : '0';
+
+		r.qnone.hidden = measured;
+		r.qnone.textContent = q && typeof q === 'object' ?
+		    'not measured yet' : '-';
+		r.qfirst.hidden = first === null;
+		r.qloss.hidden = loss === null;
+		r.qdelay.hidden = !measured;
+		r.qreplay.hidden = !replay;
+		if (first !== null) {
+			const p = pct(first);
+			r.qfill.style.width = first / 1e4 + '%';
+			r.qfirstv.textContent = p + ' first';
+			r.qbar.setAttribute('aria-valuenow',
+			    String(first / 1e4));
+			r.qbar.setAttribute('aria-label', r.key +
+			    ': first to deliver ' + p + ' of the messages');
+			r.qbar.title = 'first to deliver ' + p +
+			    ' of the messages, over the last 10 to 20 s';
+		}
+		if (loss !== null) {
+			const shown = parseFloat(pct(loss));
+			r.qlossv.textContent = pct(loss);
+			r.qloss.className = 'qloss ' + (shown >= LOSS_BAD ?
+			    'l-bad' : shown >= LOSS_WARN ? 'l-warn' : 'l-ok');
+			r.qloss.title = pct(loss) + ' of the messages lost ' +
+			    'or too late on this path, over the last 10 to 20 s';
+		}
+		if (measured) {
+			r.qp50.textContent = '+' + usec(q.delay_p50_us) +
+			    ' p50,';
+			r.qp99.textContent = '+' + usec(q.delay_p99_us) +
+			    ' p99';
+			r.qdelay.title = 'delay behind the fastest path: ' +
+			    usec(q.delay_p50_us) + ' median, ' +
+			    usec(q.delay_p99_us) + ' for 99 % of the messages';
 		}
 	}
 
@@ -666,6 +871,27 @@
 		if (ms < 120000)
 			return Math.round(ms / 1000) + ' s ago';
 		return duration(ms).replace(/ \d+ s$/, '') + ' ago';
+	}
+
+	/* Parts per million as a percentage, one decimal. */
+	function pct(v) {
+		return (v / 1e4).toFixed(1) + '%';
+	}
+
+	function usec(v) {
+		if (typeof v !== 'number' || !isFinite(v) || v < 0)
+			return '-';
+		if (v < 1000)
+			return v === 0 ? '0 ms' : (v / 1000).toFixed(2) + ' ms';
+		if (v < 10000)
+			return (v / 1000).toFixed(1) + ' ms';
+		if (v < 1e6)
+			return Math.round(v / 1000) + ' ms';
+		return (v / 1e6).toFixed(2) + ' s';
+	}
+
+	function count0(v) {
+		return typeof v === 'number' ? String(v) : '-';
 	}
 
 	function round1(v) {

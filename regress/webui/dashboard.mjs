@@ -13,21 +13,32 @@
 // OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
 // The dashboard in a real browser: loads it with basic auth, waits for the
-// rows and their rates, excludes and includes a link, takes screenshots,
-// checks the "not answering" banner, and prints one JSON line.  Exits 0
-// when every check held, 1 otherwise with the reason.
+// rows and their rates, checks that each path's quality is drawn as the
+// daemon gave it, excludes and includes a link, takes screenshots, checks
+// the "not answering" banner, and prints one JSON line.  Exits 0 when
+// every check held, 1 otherwise with the reason.
 //
 //   node dashboard.mjs --url URL [--user U --password P] [--expect a,b]
 //       [--exclude NAME] [--screenshot OUT.png] [--timeout SECONDS]
-//       [--flat POLLS] [--chromium PATH]
+//       [--flat POLLS] [--chromium PATH] [--quality JSON]
+//       [--sessions JSON]
+//
+// --quality '{"egl2": {"loss": "10.0%", "first": "25.0%", "replay": false,
+// "delay": "+18 ms p50, +65 ms p99"}, "wg0": null}': what rows show, null
+// for "not measured yet"; any key may be left out.  --sessions '{"1":
+// ["192.0.2.1:40000"], "none": [...]}': a server's session groups in
+// order, each with its addresses in order.
 //
 // The page's hooks: tbody tr[data-iface] (client) or tr[data-client]
 // (server) with data-status, data-reason, data-rate-in, data-rate-out
-// (packets per second, from the last two polls), data-fresh and
-// data-last-ms; button[data-action=exclude|include] and [data-result]
-// (data-result-status) in the row; body[data-polls] counts the answered
-// polls and body[data-state] is ok, down or loading; #banner, #theme,
-// canvas.chart with its aria-label.
+// (packets per second, from the last two polls), data-fresh,
+// data-last-ms, data-samples, data-first-ppm, data-loss-ppm, data-replay
+// and data-session (server); in it .qnone, .qbar > .qfill, .qfirst .qv,
+// .qloss .qv, .qdelay and .st-replay; tbody.session[data-session] whose
+// first row is tr.group with .gname; button[data-action=exclude|include]
+// and [data-result] (data-result-status) in the row; body[data-polls]
+// counts the answered polls and body[data-state] is ok, down or loading;
+// #banner, #theme, canvas.chart with its aria-label.
 
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,7 +47,10 @@ import { join } from 'node:path';
 
 const USAGE = 'usage: dashboard.mjs --url URL [--user U --password P] ' +
     '[--expect a,b] [--exclude NAME] [--screenshot OUT.png] ' +
-    '[--timeout SECONDS] [--flat POLLS] [--chromium PATH]';
+    '[--timeout SECONDS] [--flat POLLS] [--chromium PATH] ' +
+    '[--quality JSON] [--sessions JSON]';
+// A path's row, whichever the role.
+const ROWS = 'tbody tr[data-iface], tbody tr[data-client]';
 const ARGS = ['--no-sandbox', '--disable-background-networking',
     '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-component-update', '--disable-sync'];
@@ -44,6 +58,7 @@ const BANNER = /^engarded is not answering since \d\d:\d\d:\d\d/;
 
 const opt = { url: null, user: null, password: null, expect: [],
     exclude: null, screenshot: null, timeout: 30, flat: 3,
+    quality: null, sessions: null,
     chromium: process.env.CHROMIUM || '/usr/bin/chromium' };
 const observed = { url: null, role: null, checks: {}, screenshots: [] };
 let context = null;
@@ -89,6 +104,17 @@ function parseArgs(argv) {
 		case '--chromium':
 			opt.chromium = v;
 			break;
+		case '--quality':
+		case '--sessions':
+			try {
+				opt[a.slice(2)] = JSON.parse(v);
+			} catch (e) {
+				usage(a + ': ' + e.message);
+			}
+			if (!opt[a.slice(2)] ||
+			    typeof opt[a.slice(2)] !== 'object')
+				usage(a + ' takes a JSON object');
+			break;
 		default:
 			usage('unknown option: ' + a);
 		}
@@ -118,7 +144,7 @@ function shotName(suffix) {
 
 // What the page shows now, through its data attributes.
 function snapshot(page) {
-	return page.evaluate(() => {
+	return page.evaluate((sel) => {
 		const b = document.body;
 		const num = (v) => (v === undefined || v === '' ? null :
 		    Number(v));
@@ -128,17 +154,19 @@ function snapshot(page) {
 			role: document.documentElement.dataset.role || null,
 			banner: document.getElementById('banner').hidden ?
 			    null : document.getElementById('banner').textContent,
-			rows: [...document.querySelectorAll('tbody tr')]
+			rows: [...document.querySelectorAll(sel)]
 			    .map((tr) => ({
 				name: tr.dataset.iface || tr.dataset.client,
 				status: tr.dataset.status,
 				reason: tr.dataset.reason || '',
 				fresh: tr.dataset.fresh,
 				rate_in: num(tr.dataset.rateIn),
-				rate_out: num(tr.dataset.rateOut)
+				rate_out: num(tr.dataset.rateOut),
+				samples: num(tr.dataset.samples),
+				session: tr.dataset.session
 			}))
 		};
-	});
+	}, ROWS);
 }
 
 function row(snap, name) {
@@ -205,6 +233,145 @@ async function act(page, name, action, status) {
 	}, [rowSel(name), status]);
 }
 
+// What each row shows of its quality, read from the page at one moment.
+function readQuality(page) {
+	return page.evaluate((sel) => {
+		const shown = (e) => e !== null && e.getClientRects().length > 0;
+		const text = (e) => (e === null ? null : e.textContent);
+		return [...document.querySelectorAll(sel)].map((tr) => {
+			const bar = tr.querySelector('.qbar');
+			const fill = tr.querySelector('.qfill');
+			const loss = tr.querySelector('.qloss');
+			const bw = bar.getBoundingClientRect().width;
+			return {
+				name: tr.dataset.iface || tr.dataset.client,
+				samples: Number(tr.dataset.samples),
+				first_ppm: tr.dataset.firstPpm === '' ? null :
+				    Number(tr.dataset.firstPpm),
+				loss_ppm: tr.dataset.lossPpm === '' ? null :
+				    Number(tr.dataset.lossPpm),
+				replay: tr.dataset.replay === '1',
+				none: shown(tr.querySelector('.qnone')) ?
+				    text(tr.querySelector('.qnone')) : null,
+				bar_shown: shown(bar),
+				bar: bw > 0 ? fill.getBoundingClientRect()
+				    .width / bw : null,
+				bar_label: bar.getAttribute('aria-label'),
+				first: text(tr.querySelector('.qfirst .qv')),
+				loss: text(loss.querySelector('.qv')),
+				loss_class: loss.className,
+				loss_shown: shown(loss),
+				delay: shown(tr.querySelector('.qdelay')) ?
+				    text(tr.querySelector('.qdelay')) : null,
+				replay_shown: shown(tr.querySelector(
+				    '.st-replay'))
+			};
+		});
+	}, ROWS);
+}
+
+function pct(v) {
+	return (v / 1e4).toFixed(1) + '%';
+}
+
+// Every row draws what its own numbers say; with --quality, the numbers
+// are the expected ones.
+async function checkQuality(page) {
+	const rows = await readQuality(page);
+	observed.quality = rows;
+	for (const q of rows) {
+		const n = q.name;
+		if (q.samples === 0) {
+			check('quality: not measured', q.none ===
+			    'not measured yet' && !q.bar_shown &&
+			    !q.loss_shown && !q.replay_shown, n +
+			    ' has no samples but shows ' + JSON.stringify(q));
+			continue;
+		}
+		check('quality: measured', q.none === null && q.bar_shown &&
+		    q.loss_shown && q.delay !== null, n + ' has ' +
+		    q.samples + ' samples but shows ' + JSON.stringify(q));
+		check('quality: first bar', q.first_ppm !== null &&
+		    Math.abs(q.bar - q.first_ppm / 1e6) < 0.03 &&
+		    q.first === pct(q.first_ppm) + ' first' &&
+		    q.bar_label.includes(pct(q.first_ppm)), n + ': ' +
+		    q.first_ppm + ' ppm first, the bar is ' + q.bar +
+		    ' of its track, "' + q.first + '"');
+		// The colour goes by the figure shown.
+		const shown = parseFloat(pct(q.loss_ppm));
+		const cls = shown >= 5 ? 'l-bad' : shown >= 1 ? 'l-warn' :
+		    'l-ok';
+		check('quality: loss', q.loss_ppm !== null &&
+		    q.loss === pct(q.loss_ppm) &&
+		    q.loss_class.split(' ').includes(cls), n + ': ' +
+		    q.loss_ppm + ' ppm lost, shown "' + q.loss + '" as ' +
+		    q.loss_class);
+		check('quality: replay badge', q.replay === q.replay_shown,
+		    n + ': replay ' + q.replay + ', badge shown ' +
+		    q.replay_shown);
+	}
+	if (opt.quality === null)
+		return;
+	for (const [n, want] of Object.entries(opt.quality)) {
+		const q = rows.find((r) => r.name === n);
+		check('quality: expected row', q !== undefined, 'no row ' + n);
+		if (want === null) {
+			check('quality: expected not measured', q.samples ===
+			    0 && q.none === 'not measured yet', n +
+			    ' shows ' + JSON.stringify(q));
+			continue;
+		}
+		const got = { loss: q.loss, first: q.first === null ? null :
+		    q.first.replace(/ first$/, ''), replay: q.replay_shown,
+		    delay: q.delay };
+		for (const k of Object.keys(want))
+			check('quality: expected ' + k, got[k] === want[k],
+			    n + ' shows ' + k + ' ' + JSON.stringify(got[k]) +
+			    ', not ' + JSON.stringify(want[k]));
+		if (want.first !== undefined)
+			check('quality: expected bar width', Math.abs(q.bar -
+			    parseFloat(want.first) / 100) < 0.03, n +
+			    '\'s bar is ' + q.bar + ' of its track, not ' +
+			    want.first);
+	}
+}
+
+// A server's groups: a heading per session, its addresses under it.
+async function checkSessions(page) {
+	const got = await page.evaluate(() => [...document.querySelectorAll(
+	    'tbody.session')].filter((tb) => tb.getClientRects().length > 0)
+	    .map((tb) => ({
+		session: tb.dataset.session,
+		head: tb.rows[0].classList.contains('group') ?
+		    [...tb.rows[0].querySelectorAll('.gname, .gfact')]
+		    .map((e) => e.textContent).filter((t) => t !== '') :
+		    null,
+		addresses: [...tb.querySelectorAll('tr[data-client]')]
+		    .map((tr) => tr.dataset.client),
+		marked: [...tb.querySelectorAll('tr[data-client]')]
+		    .every((tr) => tr.dataset.session === tb.dataset.session)
+	})));
+	observed.sessions = got;
+	const want = Object.entries(opt.sessions);
+	check('sessions: groups', JSON.stringify(got.map((g) => g.session)) ===
+	    JSON.stringify(want.map(([k]) => k)), 'groups ' +
+	    JSON.stringify(got.map((g) => g.session)) + ', not ' +
+	    JSON.stringify(want.map(([k]) => k)));
+	for (const [i, [k, addrs]] of want.entries()) {
+		const g = got[i];
+		const n = addrs.length;
+		const title = k === 'none' ? 'No session yet' : 'Session ' + k;
+		check('sessions: heading', g.head !== null &&
+		    g.head[0] === title && g.head[1] === n +
+		    (n === 1 ? ' address' : ' addresses'), 'session ' + k +
+		    ' is headed ' + JSON.stringify(g.head));
+		check('sessions: addresses', JSON.stringify(g.addresses) ===
+		    JSON.stringify(addrs) && g.marked, 'session ' + k +
+		    ' holds ' + JSON.stringify(g.addresses) + ', not ' +
+		    JSON.stringify(addrs));
+	}
+}
+
 async function run() {
 	profile = mkdtempSync(join(tmpdir(), 'engarde-webui-'));
 	context = await chromium.launchPersistentContext(profile, {
@@ -239,15 +406,15 @@ async function run() {
 
 	// Every expected row, and a few answered polls for rates.
 	if (opt.expect.length > 0) {
-		await waitFor(page, 'rows present', (names) => {
+		await waitFor(page, 'rows present', (a) => {
 			const have = new Set([...document
-			    .querySelectorAll('tbody tr')].map((tr) =>
+			    .querySelectorAll(a.sel)].map((tr) =>
 			    tr.dataset.iface || tr.dataset.client));
-			return names.every((n) => have.has(n));
-		}, opt.expect);
+			return a.names.every((n) => have.has(n));
+		}, { names: opt.expect, sel: ROWS });
 	} else {
-		await waitFor(page, 'rows present', () =>
-		    document.querySelectorAll('tbody tr').length > 0);
+		await waitFor(page, 'rows present', (sel) =>
+		    document.querySelectorAll(sel).length > 0, ROWS);
 	}
 	await waitFor(page, 'polling', () =>
 	    Number(document.body.dataset.polls) >= 3);
@@ -263,17 +430,17 @@ async function run() {
 	// Every expected active row, or without --expect any active row.
 	await waitFor(page, 'rates drawn', (a) => {
 		const busy = (n) => {
-			const tr = [...document.querySelectorAll('tbody tr')]
+			const tr = [...document.querySelectorAll(a.sel)]
 			    .find((r) => (r.dataset.iface ||
 			    r.dataset.client) === n);
 			return tr && Number(tr.dataset.rateOut) > 0;
 		};
 		return a.all ? a.names.every(busy) : a.names.some(busy);
-	}, { names: active, all: opt.expect.length > 0 });
+	}, { names: active, all: opt.expect.length > 0, sel: ROWS });
 	snap = await snapshot(page);
 	const drawn = active.find((n) => row(snap, n).rate_out > 0);
-	const graph = await page.evaluate((n) => {
-		const tr = [...document.querySelectorAll('tbody tr')].find(
+	const graph = await page.evaluate(([n, sel]) => {
+		const tr = [...document.querySelectorAll(sel)].find(
 		    (r) => (r.dataset.iface || r.dataset.client) === n);
 		const cv = tr.querySelector('canvas');
 		const px = cv.getContext('2d').getImageData(0, 0, cv.width,
@@ -283,7 +450,7 @@ async function run() {
 			if (px[i] > 0)
 				inked++;
 		return { row: n, label: cv.getAttribute('aria-label'), inked };
-	}, drawn);
+	}, [drawn, ROWS]);
 	observed.graph = graph;
 	check('graph drawn', graph.inked > 0, 'the canvas is blank');
 	const m = /: ([0-9.]+k?) packets per second in, ([0-9.]+k?) out/
@@ -293,6 +460,10 @@ async function run() {
 	snap = await snapshot(page);
 	observed.rates_before = snap.rows.map((r) => [r.name, r.rate_in,
 	    r.rate_out]);
+
+	await checkQuality(page);
+	if (opt.sessions !== null)
+		await checkSessions(page);
 
 	// Exclude: status, then a flat outbound rate while others carry on.
 	if (opt.exclude !== null) {
@@ -342,6 +513,12 @@ async function run() {
 	check('no console errors', errors.length === 0,
 	    'the page logged: ' + errors.join(' | '));
 
+	const desktop = await page.evaluate(() =>
+	    document.documentElement.scrollWidth);
+	observed.desktop = desktop;
+	check('desktop width fits', desktop <= 1280,
+	    'the page is ' + desktop + ' px wide in a 1280 px window');
+
 	// Screenshots: desktop light, dark (as the system's choice), phone.
 	if (opt.screenshot !== null) {
 		await polls(page, 1);
@@ -371,9 +548,16 @@ async function run() {
 		widest: Math.max(...[...document.querySelectorAll(
 		    'tbody tr')].map((r) => r.getBoundingClientRect().right))
 	}));
+	observed.phone_bars = await page.evaluate((sel) => [...document
+	    .querySelectorAll(sel)].filter((tr) => Number(tr.dataset.samples) >
+	    0).map((tr) => tr.querySelector('.qbar').getBoundingClientRect()
+	    .width), ROWS);
 	observed.phone = phone;
 	check('phone width fits', phone.scroll <= 390 && phone.widest <= 390,
 	    'wider than 390 px: ' + JSON.stringify(phone));
+	check('phone quality bars', observed.phone_bars.every((w) => w > 0),
+	    'a quality bar has no width: ' +
+	    JSON.stringify(observed.phone_bars));
 	if (opt.screenshot !== null) {
 		await page.screenshot({ path: shotName('phone'),
 		    fullPage: true });

@@ -12,10 +12,12 @@
 // ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
 // OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
 
-// DEVELOPMENT AID ONLY, used by nothing in make check: a fake engarded API
-// on plain HTTP at 127.0.0.1 that serves ../../webui with the real CSP and
-// counters that grow, to work on the page and on dashboard.mjs without a
-// daemon.
+// A fake engarded API on plain HTTP at 127.0.0.1 that serves ../../webui
+// with the real CSP, counters that grow and fixed path qualities, to work
+// on the page and on dashboard.mjs without a daemon.  offline.sh runs the
+// browser test against it and against fakesnap.c, which give the same
+// figures: CLIENT_QUALITY, SERVER_QUALITY and SERVER_SESSIONS there are
+// what it expects of the data below.
 //
 //   node regress/webui/mock.mjs [--port 9480] [--server]
 //       [--user U --password P] [--stall]
@@ -63,28 +65,54 @@ const files = {
 };
 const started = Date.now();
 
-function link(name, label, src, dst, pps, status, reason) {
+// A path's quality as get-list gives it: [loss %, first %, p50 us, p99 us,
+// replay], or null for a path with nothing measured yet.
+function quality(q, pi) {
+	if (q === null)
+		return { samples: 0, loss_ppm: null, first_ppm: null,
+		    delay_p50_us: null, delay_p99_us: null, replay: null,
+		    received: 0, first: 0, lost: 0, late: 0 };
+	const [loss, first, p50, p99, replay] = q;
+	return { samples: 1800, loss_ppm: Math.round(loss * 1e4),
+	    first_ppm: Math.round(first * 1e4), delay_p50_us: p50,
+	    delay_p99_us: p99, replay, received: pi,
+	    first: Math.round(pi * first / 100),
+	    lost: Math.round(pi * loss / 100), late: replay ? 3 : 0 };
+}
+
+function link(name, label, src, dst, pps, status, reason, q) {
 	return { name, label, address: src, destination: dst, pps, status,
 	    reason, lastAt: status === 'active' ? Date.now() : null,
-	    pi: 0, bi: 0, po: 0, bo: 0, drops: 0, runtime: false };
+	    pi: 0, bi: 0, po: 0, bo: 0, drops: 0, runtime: false, q };
 }
 
 const links = [
-	link('egl1', 'fibre', '192.0.2.1', '192.0.2.2:59501', 180, 'active', ''),
+	link('egl1', 'fibre', '192.0.2.1', '192.0.2.2:59501', 180, 'active',
+	    '', [0, 62, 0, 1200, false]),
 	link('egl2', 'lte', '198.51.100.1', '198.51.100.2:59501', 180,
-	    'active', ''),
+	    'active', '', [10, 25, 18000, 65000, false]),
 	link('wwan1', 'starlink', '203.0.113.7', '192.0.2.2:59501', 180,
-	    'active', ''),
+	    'active', '', [0.5, 13, 25000, 180000, true]),
 	link('wg0', '', '100.64.0.1', '192.0.2.2:59501', 0, 'excluded',
-	    'by configuration'),
-	link('eth9', 'spare', null, '192.0.2.2:59501', 0, 'idle', 'down')
+	    'by configuration', null),
+	link('eth9', 'spare', null, '192.0.2.2:59501', 0, 'idle', 'down',
+	    null)
 ];
 const clients = [
-	{ address: '192.0.2.1:40000', local: '192.0.2.2:59501' },
-	{ address: '198.51.100.1:40001', local: '192.0.2.2:59501' },
-	{ address: '[2001:db8:1::10]:40002', local: '[2001:db8::2]:59501' }
+	{ address: '192.0.2.1:40000', local: '192.0.2.2:59501', session: 1,
+	    q: [0.2, 70, 0, 800, false] },
+	{ address: '198.51.100.1:40001', local: '192.0.2.2:59501',
+	    session: 1, q: [3, 30, 12000, 40000, false] },
+	{ address: '[2001:db8:1::10]:40002', local: '[2001:db8::2]:59501',
+	    session: 2, q: null },
+	{ address: '203.0.113.9:40003', local: '192.0.2.2:59501',
+	    session: null, q: null }
 ].map((c) => ({ ...c, pi: 0, bi: 0, po: 0, bo: 0, drops: 0,
     lastAt: Date.now(), pps: 150 }));
+const sessions = [
+	{ id: 1, wireguard_local: '127.0.0.1:41001' },
+	{ id: 2, wireguard_local: '127.0.0.1:41002' }
+];
 let lastTick = Date.now();
 
 // Grow the counters by the time passed, with some noise.
@@ -111,7 +139,7 @@ function tick() {
 		}
 	}
 	for (const [i, c] of clients.entries()) {
-		const n = Math.round(c.pps * dt * (i === 2 ? 0 : wave));
+		const n = Math.round(c.pps * dt * (i >= 2 ? 0 : wave));
 		c.pi += n;
 		c.po += n;
 		c.bi += n * 1180;
@@ -132,20 +160,41 @@ function list() {
 		version: '0.1.0',
 		uptime_ms: now - started + 3723000
 	};
-	if (opt.server)
+	const sec = (t) => (t === null ? null : Math.floor(ms(t) / 1000));
+	if (opt.server) {
+		const mine = (s) => clients.filter((c) => c.session === s.id);
 		return { ...base, listen: '0.0.0.0:59501',
 		    sockets: clients.map((c) => ({ address: c.address,
-		    last: ms(c.lastAt) === null ? null :
-		    Math.floor(ms(c.lastAt) / 1000), last_ms: ms(c.lastAt),
-		    local: c.local, packets_in: c.pi, bytes_in: c.bi,
-		    packets_out: c.po, bytes_out: c.bo, drops: c.drops })) };
+		    last: sec(c.lastAt), last_ms: ms(c.lastAt),
+		    local: c.local, own_socket: false, session: c.session,
+		    quality: quality(c.q, c.pi), packets_in: c.pi,
+		    bytes_in: c.bi, packets_out: c.po, bytes_out: c.bo,
+		    drops: c.drops })),
+		    sessions: sessions.map((s) => ({ id: s.id,
+		    address_count: mine(s).length, index_count: 2,
+		    own_socket: true, wireguard_local: s.wireguard_local,
+		    age_ms: now - started,
+		    last: sec(Math.max(...mine(s).map((c) => c.lastAt))),
+		    last_ms: ms(Math.max(...mine(s).map((c) => c.lastAt))),
+		    handshake_initiations: 1, addresses_refused: 0,
+		    packets_in: mine(s).reduce((a, c) => a + c.pi, 0),
+		    bytes_in: mine(s).reduce((a, c) => a + c.bi, 0),
+		    packets_out: mine(s).reduce((a, c) => a + c.po, 0),
+		    bytes_out: mine(s).reduce((a, c) => a + c.bo, 0),
+		    drops: 0 })),
+		    sessions_max: 64, session_addresses_max: 8,
+		    sessions_created: 3, sessions_expired: 1,
+		    admission_dropped: { not_wireguard: 12, unknown_source: 4,
+		    denied: 0, bad_mac1: 2, session_limit: 0, address_limit: 0,
+		    no_socket: 0 } };
+	}
 	return { ...base, listen: '127.0.0.1:59401',
 	    interfaces: links.map((l) => ({ name: l.name, status: l.status,
-	    address: l.address, last: ms(l.lastAt) === null ? null :
-	    Math.floor(ms(l.lastAt) / 1000), label: l.label,
+	    address: l.address, last: sec(l.lastAt), label: l.label,
 	    reason: l.reason, destination: l.destination,
 	    last_ms: ms(l.lastAt), packets_in: l.pi, bytes_in: l.bi,
-	    packets_out: l.po, bytes_out: l.bo, drops: l.drops })) };
+	    packets_out: l.po, bytes_out: l.bo, drops: l.drops,
+	    quality: quality(l.q, l.pi) })) };
 }
 
 function send(res, code, body, type) {
