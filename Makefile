@@ -14,7 +14,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		libevent-dev libyaml-dev libtls-dev libbsd-dev libmnl-dev \
 		libseccomp-dev libjansson-dev libcmocka-dev libssl-dev \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
-		mandoc openssl curl procps passwd socat util-linux \
+		mandoc openssl curl procps passwd socat util-linux perl \
 		chromium nodejs prometheus systemd iperf3 jq \
 		clang libclang-rt-dev
 

@@ -830,8 +830,8 @@ gen_sink(int argc, char *argv[])
 	const char		*ready = NULL;
 	double			 maxsec = 60, idle = 2;
 	uint64_t		 expect = 0, t0, now, deadline, wake, last = 0;
-	uint64_t		 maxgap = 0, idlens, lost, ts, echoed = 0;
-	uint64_t		 echoerr = 0, runs, before;
+	uint64_t		 maxgap = 0, gapend = 0, idlens, lost, ts;
+	uint64_t		 echoed = 0, echoerr = 0, runs, before;
 	int64_t			 first;
 	int			 ch, fd, i, r, echo = 0;
 
@@ -913,10 +913,16 @@ gen_sink(int argc, char *argv[])
 				hist_add(lat, ts <= now ? now - ts : 0);
 			b.iov[i].iov_len = b.msg[i].msg_len;
 		}
-		/* An initiation, sent ahead of the stream, is no part of it. */
+		/*
+		 * An initiation, sent ahead of the stream, is no part of it.
+		 * The longest gap's end is on CLOCK_MONOTONIC, as systemd's
+		 * timestamps: the first datagram after an outage.
+		 */
 		if (s.received + s.bad > before) {
-			if (before > 0 && now - last > maxgap)
+			if (before > 0 && now - last > maxgap) {
 				maxgap = now - last;
+				gapend = now;
+			}
 			last = now;
 		}
 		if (echo)
@@ -934,12 +940,13 @@ gen_sink(int argc, char *argv[])
 	    ",\"duplicates\":%" PRIu64 ",\"lost\":%" PRIu64
 	    ",\"reordered\":%" PRIu64 ",\"lat_p50_us\":%" PRIu64
 	    ",\"lat_p99_us\":%" PRIu64 ",\"lat_max_us\":%" PRIu64
-	    ",\"max_gap_us\":%" PRIu64 ",\"bad\":%" PRIu64
+	    ",\"max_gap_us\":%" PRIu64 ",\"max_gap_end_ns\":%" PRIu64
+	    ",\"bad\":%" PRIu64
 	    ",\"out_of_range\":%" PRIu64 ",\"handshakes\":%" PRIu64
 	    ",\"seconds\":%.3f",
 	    s.received, s.unique, s.dups, lost, s.reordered,
 	    us(hist_pct(lat, 0.50)), us(hist_pct(lat, 0.99)), us(lat->max),
-	    us(maxgap), s.bad, s.outofrange, s.handshakes,
+	    us(maxgap), gapend, s.bad, s.outofrange, s.handshakes,
 	    (double)(now_ns() - t0) / NSEC);
 	if (echo)
 		printf(",\"echoed\":%" PRIu64 ",\"echo_errors\":%" PRIu64,
