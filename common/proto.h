@@ -117,6 +117,7 @@ struct ctl_status {
 	uint32_t		mac1_checked;	/* wireguardPublicKey set */
 	uint32_t		nallowed;	/* allowedSources entries */
 	uint64_t		sessions_revived;	/* by an expired index */
+	uint64_t		sessions_unanswered;	/* revived, then dropped */
 };
 
 /*

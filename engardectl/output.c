@@ -580,9 +580,10 @@ show_status(const struct ctl_status *st)
 		    "each)\n",
 		    st->nsessions, st->max_sessions, st->max_session_addrs);
 		printf("sessions made: %" PRIu64 ", expired: %" PRIu64
-		    ", revived by an expired one's index: %" PRIu64 "\n",
+		    ", revived by an unknown or expired index: %" PRIu64
+		    " (%" PRIu64 " of them unanswered by WireGuard)\n",
 		    st->sessions_made, st->sessions_expired,
-		    st->sessions_revived);
+		    st->sessions_revived, st->sessions_unanswered);
 		printf("mac1: %s\n", st->mac1_checked ?
 		    "checked against wireguardPublicKey" :
 		    "not checked (no wireguardPublicKey)");

@@ -355,6 +355,7 @@ json_status(const struct ctl_status *st)
 	j_set(top, "sessions_made", j_uint(st->sessions_made));
 	j_set(top, "sessions_expired", j_uint(st->sessions_expired));
 	j_set(top, "sessions_revived", j_uint(st->sessions_revived));
+	j_set(top, "sessions_unanswered", j_uint(st->sessions_unanswered));
 
 	/* Server admission: datagrams dropped before any session. */
 	o = j_check(json_object());

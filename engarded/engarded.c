@@ -84,6 +84,10 @@ static void	parent_send_wg(int);
 static int	parent_dst_wanted(const char *,
 		    const struct sockaddr_storage *);
 static void	parent_link_gone(struct plink *);
+static void	parent_index_add(struct ipc_msg *);
+static void	parent_index_path(char *, size_t);
+static void	parent_index_save(void);
+static void	parent_index_load(void);
 static void	parent_reload(uint32_t, int);
 static int	parent_control_open(const char *, mode_t, gid_t);
 static void	parent_control_init(void);
@@ -104,6 +108,13 @@ static pid_t		 engine_pid, webui_pid;
 static struct ipcev	 iev_webui;
 static int		 debug, verbose;
 static TAILQ_HEAD(, plink) plinks = TAILQ_HEAD_INITIALIZER(plinks);
+
+/* Server: the indexes sessions lately had, for the engine after a restart. */
+static struct {
+	uint32_t	index;
+	time_t		when;		/* wall clock: it outlives us */
+}			 pindex[INDEX_KEEP];
+static unsigned int	 npindex, pindex_next;
 
 static void
 usage(void)
@@ -271,6 +282,8 @@ main(int argc, char *argv[], char *envp[])
 	parent_control_init();
 	parent_webui_start(seccomp_log);
 	parent_open_listen();
+	if (conf.role == ROLE_SERVER)
+		parent_index_load();
 	if (conf.role == ROLE_SERVER) {
 		if ((fd = parent_open_wg(&conf.dst)) == -1)
 			fatalx("cannot open a socket to WireGuard");
@@ -353,6 +366,7 @@ static void
 parent_shutdown(int code)
 {
 	notify_stopping();
+	parent_index_save();
 	proc_stop(engine_pid);
 	engine_pid = 0;
 	proc_stop(webui_pid);
@@ -391,6 +405,9 @@ parent_dispatch_engine(int fd, short event, void *arg)
 			break;
 		case IMSG_PEER_SOCKET_REQ:
 			parent_peer_socket(&msg);
+			break;
+		case IMSG_INDEX_ADD:
+			parent_index_add(&msg);
 			break;
 		case IMSG_RELOAD:
 			if (msg.datalen != 0)
@@ -592,6 +609,126 @@ parent_open_wg(const struct sockaddr_storage *dst)
 		log_warnx("cannot open a socket to WireGuard at %s",
 		    addr_fmt(dst, a, sizeof(a)));
 	return (fd);
+}
+
+static void
+parent_index_add(struct ipc_msg *msg)
+{
+	uint32_t	index;
+
+	if (conf.role != ROLE_SERVER || ipc_data(msg, &index,
+	    sizeof(index)) == -1)
+		fatalx("engine pipe: bad index");
+	pindex[pindex_next].index = index;
+	pindex[pindex_next].when = time(NULL);
+	pindex_next = (pindex_next + 1) % INDEX_KEEP;
+	if (npindex < INDEX_KEEP)
+		npindex++;
+}
+
+/* Beside the control socket: "x.sock" keeps them in "x.indexes". */
+static void
+parent_index_path(char *buf, size_t len)
+{
+	size_t	n = strlen(conf.csock);
+
+	if (n > 5 && strcmp(conf.csock + n - 5, ".sock") == 0)
+		snprintf(buf, len, "%.*s.indexes", (int)(n - 5), conf.csock);
+	else
+		snprintf(buf, len, "%s.indexes", conf.csock);
+}
+
+/*
+ * Server: on the way out, however the engine went, the indexes of the
+ * last minutes go to a file, so that the next engarded knows the clients
+ * whose keys still live and they keep their tunnels without waiting for
+ * their next handshake.
+ */
+static void
+parent_index_save(void)
+{
+	char		path[PATH_MAX - 8], tmp[PATH_MAX];
+	FILE		*f;
+	time_t		now = time(NULL);
+	unsigned int	i;
+	int		fd;
+
+	if (conf.role != ROLE_SERVER || npindex == 0)
+		return;
+	parent_index_path(path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		log_warn("%s", tmp);
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	for (i = 0; i < npindex; i++)
+		if (now - pindex[i].when <= INDEX_SECS)
+			fprintf(f, "%u %lld\n", pindex[i].index,
+			    (long long)pindex[i].when);
+	if (fclose(f) == EOF || rename(tmp, path) == -1) {
+		log_warn("%s", path);
+		unlink(tmp);
+	}
+}
+
+/* Server: what the engarded before us left, while its keys live. */
+static void
+parent_index_load(void)
+{
+	struct index_seed	 seed;
+	char			 path[PATH_MAX], line[64];
+	const char		*errstr;
+	char			*sp;
+	FILE			*f;
+	long long		 when, age;
+	uint32_t		 index;
+	time_t			 now = time(NULL);
+	int			 fd, n = 0;
+
+	parent_index_path(path, sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	if ((f = fdopen(fd, "r")) == NULL) {
+		close(fd);
+		return;
+	}
+	memset(&seed, 0, sizeof(seed));
+	while (fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((sp = strchr(line, ' ')) == NULL)
+			continue;
+		*sp++ = '\0';
+		index = strtonum(line, 0, UINT32_MAX, &errstr);
+		if (errstr != NULL)
+			continue;
+		when = strtonum(sp, 0, LLONG_MAX, &errstr);
+		if (errstr != NULL || (age = now - when) < 0 ||
+		    age > INDEX_SECS)
+			continue;
+		seed.e[seed.n].index = index;
+		seed.e[seed.n].age = age;
+		n++;
+		/* Kept again, should we stop before they are too old. */
+		pindex[pindex_next].index = index;
+		pindex[pindex_next].when = when;
+		pindex_next = (pindex_next + 1) % INDEX_KEEP;
+		if (npindex < INDEX_KEEP)
+			npindex++;
+		if (++seed.n == INDEX_SEED_MAX) {
+			parent_compose(IMSG_INDEX_SEED, 0, -1, &seed,
+			    sizeof(seed));
+			memset(&seed, 0, sizeof(seed));
+		}
+	}
+	fclose(f);
+	unlink(path);
+	if (seed.n > 0)
+		parent_compose(IMSG_INDEX_SEED, 0, -1, &seed, sizeof(seed));
+	if (n > 0)
+		log_info("%d client indexes from before the restart", n);
 }
 
 /* Server: a socket to WireGuard for the engine, or why there is none. */

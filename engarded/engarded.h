@@ -139,6 +139,8 @@ enum imsg_type {
 	IMSG_SOCKET_LISTEN,	/* parent: fd, the listen socket */
 	IMSG_SOCKET_WG,		/* parent: struct wg_sock, fd or not */
 	IMSG_SOCKET_WG_REQ,	/* engine: one more socket to WireGuard */
+	IMSG_INDEX_ADD,		/* engine: uint32_t, a session's new index */
+	IMSG_INDEX_SEED,	/* parent: struct index_seed, before a restart */
 	IMSG_LINK_STATE,	/* parent: struct link_state, fd if usable */
 	IMSG_PEER_SOCKET_REQ,	/* engine: struct peer_sock */
 	IMSG_PEER_SOCKET,	/* parent: struct peer_sock, fd or not */
@@ -214,6 +216,20 @@ struct wg_sock {
 	struct sockaddr_storage	local;		/* its own address and port */
 	int32_t			error;		/* errno, or 0 with a fd */
 	uint32_t		pad;
+};
+
+/* Server: indexes of the sessions before a restart, some at a time. */
+#define INDEX_SEED_MAX	1024
+#define INDEX_KEEP	4096	/* remembered by the parent */
+#define INDEX_SECS	180	/* WireGuard's Reject-After-Time */
+
+struct index_seed {
+	uint32_t		n;
+	uint32_t		pad;
+	struct {
+		uint32_t	index;
+		uint32_t	age;	/* seconds */
+	}			e[INDEX_SEED_MAX];
 };
 
 #define WEBUI_PEM_MAX	65536	/* a certificate chain or key */

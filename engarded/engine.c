@@ -54,6 +54,7 @@
 #define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
 #define WG_POOL		8	/* sockets to WireGuard kept ready */
 #define ADDR_QUIET	5	/* seconds before an address may give way */
+#define PROVISIONAL_SECS 15	/* WireGuard answers data within 10 s */
 #define QUAL_CLIENT_SLOTS 8192	/* messages followed: WireGuard's window */
 #define QUAL_SERVER_SLOTS 1024	/* the same, per session */
 #define QUAL_GROUPS_MAX	64	/* sessions measured at once */
@@ -82,6 +83,7 @@ static int	engine_fd_take(void);
 static void	engine_wg_fill(void);
 static void	engine_wg_socket(struct ipc_msg *);
 static void	engine_wg_reset(void);
+static void	engine_index_seed(struct ipc_msg *);
 static void	engine_session_attach(struct session *, int,
 		    const struct sockaddr_storage *);
 static void	engine_session_detach(struct session *);
@@ -253,6 +255,9 @@ engine_dispatch_parent(int fd, short event, void *arg)
 		case IMSG_SOCKET_WG:
 			engine_wg_socket(&msg);
 			msg.fd = -1;
+			break;
+		case IMSG_INDEX_SEED:
+			engine_index_seed(&msg);
 			break;
 		case IMSG_LINK_STATE:
 			engine_link_state(&msg);
@@ -801,6 +806,21 @@ engine_wg_socket(struct ipc_msg *msg)
 	}
 }
 
+/* Server: indexes sessions had before a restart, with their age. */
+static void
+engine_index_seed(struct ipc_msg *msg)
+{
+	struct index_seed	seed;
+	uint32_t		i;
+
+	if (ec.role != ROLE_SERVER || ipc_data(msg, &seed,
+	    sizeof(seed)) == -1 || seed.n > INDEX_SEED_MAX)
+		fatalx("bad IMSG_INDEX_SEED");
+	for (i = 0; i < seed.n; i++)
+		session_grave(seed.e[i].index, now.tv_sec -
+		    (time_t)seed.e[i].age);
+}
+
 /* Server: WireGuard moved: every session needs a new socket to it. */
 static void
 engine_wg_reset(void)
@@ -1060,6 +1080,7 @@ engine_server_route(struct peer *from, int k)
 		case ADMIT_REVIVE:
 			if ((s = engine_session_new()) == NULL)
 				continue;
+			s->provisional = 1;
 			session_add_index(s, wg_receiver(siov[i].iov_base,
 			    siov[i].iov_len));
 			stats.sessions_revived++;
@@ -1166,6 +1187,7 @@ engine_server_wg_read(int fd, short event, void *arg)
 {
 	struct session	*s = arg;
 	struct peer	*pr;
+	uint32_t	 index;
 	int		 i, n, k;
 
 	(void)event;
@@ -1176,8 +1198,13 @@ engine_server_wg_read(int fd, short event, void *arg)
 	for (i = 0; i < k; i++) {
 		stats.wg.bytes_in += siov[i].iov_len;
 		s->c.bytes_out += siov[i].iov_len;
-		session_learn(s, siov[i].iov_base, siov[i].iov_len);
+		/* The parent keeps them for a restart. */
+		if ((index = session_learn(s, siov[i].iov_base,
+		    siov[i].iov_len)) != 0 && ipcev_compose(&iev_parent,
+		    IMSG_INDEX_ADD, 0, -1, &index, sizeof(index)) == -1)
+			fatal("compose");
 	}
+	s->provisional = 0;
 	stats.wg.pkts_in += k;
 	s->c.pkts_out += k;
 
@@ -1333,6 +1360,15 @@ engine_timer(int fd, short event, void *arg)
 			if (pr->fd == -1 && !pr->requested &&
 			    now.tv_sec >= pr->retry)
 				engine_peer_request(pr);
+		}
+		/* Revived on a guess that WireGuard never confirmed. */
+		if (s->provisional && engine_age(&s->first_seen) >=
+		    PROVISIONAL_SECS) {
+			log_info("session %u: WireGuard never answered, "
+			    "dropped", s->id);
+			stats.sessions_unanswered++;
+			while ((pr = TAILQ_FIRST(&s->addrs)) != NULL)
+				engine_peer_free(pr);
 		}
 		if (s->naddrs == 0) {
 			log_info("session %u ended", s->id);

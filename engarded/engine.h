@@ -134,6 +134,7 @@ struct session {
 	struct counters		 c;		/* in: from clients; out: to */
 	uint64_t		 addr_limit;	/* addresses refused */
 	uint64_t		 rekeys;	/* initiations passed on */
+	int			 provisional;	/* revived: WireGuard must answer */
 	struct timespec		 first_seen;
 	struct timespec		 last_rx;
 	struct qual_group	*qg;		/* with two addresses or more */
@@ -159,6 +160,7 @@ struct engine_stats {
 	uint64_t	sessions_made;
 	uint64_t	sessions_expired;
 	uint64_t	sessions_revived;	/* by an index of an expired one */
+	uint64_t	sessions_unanswered;	/* revived, WireGuard silent */
 	uint64_t	hs_copies;	/* later copies of a handshake */
 	uint64_t	data_copies;	/* later copies of data (dedup) */
 	uint64_t	ctl_errors;	/* bad control requests */

@@ -96,6 +96,13 @@ grave_cmp(struct grave *a, struct grave *b)
 	return (a->index < b->index ? -1 : a->index > b->index);
 }
 
+/* An index a session had until when, seconds on the engine's clock. */
+void
+session_grave(uint32_t index, time_t when)
+{
+	grave_add(index, when);
+}
+
 static void
 grave_add(uint32_t index, time_t when)
 {
@@ -195,7 +202,7 @@ session_find(uint32_t id)
  * initiation or response).  The oldest of the session's gives way; an
  * index WireGuard reused from another peer moves here.
  */
-void
+int
 session_add_index(struct session *s, uint32_t index)
 {
 	struct sess_index	*x, *old;
@@ -203,7 +210,7 @@ session_add_index(struct session *s, uint32_t index)
 
 	for (i = 0; i < SESS_INDEXES; i++)
 		if (s->idx[i].used && s->idx[i].index == index)
-			return;
+			return (0);
 	x = &s->idx[s->nextidx];
 	s->nextidx = (s->nextidx + 1) % SESS_INDEXES;
 	if (x->used)
@@ -215,6 +222,7 @@ session_add_index(struct session *s, uint32_t index)
 		old->used = 0;
 		RB_INSERT(index_tree, &indexes, x);
 	}
+	return (1);
 }
 
 struct session *
@@ -382,7 +390,9 @@ session_admit(const uint8_t *p, size_t len, struct peer *pr,
 				*sp = pr->sess;
 				return (ADMIT_SESSION);
 			}
-			if (r->now != 0 && session_index_recent(index, r->now)) {
+			/* Lately ours, here or before a restart. */
+			if (r->now != 0 && session_index_recent(index,
+			    r->now)) {
 				if (!session_allowed(r->allowed, r->nallowed,
 				    from))
 					return (ADMIT_DENIED);
@@ -395,12 +405,18 @@ session_admit(const uint8_t *p, size_t len, struct peer *pr,
 	}
 }
 
-/* What our WireGuard sent through a session teaches us: its indexes. */
-void
+/*
+ * What our WireGuard sent through a session teaches us: its indexes.
+ * Returns the index when it is new to the session, 0 otherwise.
+ */
+uint32_t
 session_learn(struct session *s, const uint8_t *p, size_t len)
 {
-	int	t = wg_type(p, len);
+	int		t = wg_type(p, len);
+	uint32_t	index;
 
-	if (t == WG_INITIATION || t == WG_RESPONSE)
-		session_add_index(s, get32(p + WG_SENDER_OFF));
+	if (t != WG_INITIATION && t != WG_RESPONSE)
+		return (0);
+	index = get32(p + WG_SENDER_OFF);
+	return (session_add_index(s, index) ? index : 0);
 }

@@ -51,7 +51,8 @@ struct session	*session_new(const struct timespec *);
 void		 session_free(struct session *, time_t);
 int		 session_index_recent(uint32_t, time_t);
 struct session	*session_find(uint32_t);
-void		 session_add_index(struct session *, uint32_t);
+int		 session_add_index(struct session *, uint32_t);
+void		 session_grave(uint32_t, time_t);
 struct session	*session_by_index(uint32_t);
 int		 session_nindexes(const struct session *);
 void		 session_set_init(struct session *, const uint8_t *);
@@ -63,6 +64,6 @@ int		 session_allowed(const struct conf_prefix *, int,
 enum admit	 session_admit(const uint8_t *, size_t, struct peer *,
 		    const struct sockaddr_storage *,
 		    const struct session_rules *, struct session **);
-void		 session_learn(struct session *, const uint8_t *, size_t);
+uint32_t	 session_learn(struct session *, const uint8_t *, size_t);
 
 #endif /* SESSION_H */

@@ -272,6 +272,14 @@ test_indexes(void **state)
 	r.now = t0.tv_sec + 1000;
 	assert_int_equal(session_admit(m, sizeof(m), NULL, &x, &r, &got),
 	    ADMIT_STRANGER);
+	/* Indexes from before a restart, handed down by the parent. */
+	data(m, sizeof(m), 0x7777);
+	assert_int_equal(session_admit(m, sizeof(m), NULL, &x, &r, &got),
+	    ADMIT_STRANGER);
+	session_grave(0x7777, r.now - 100);
+	assert_int_equal(session_admit(m, sizeof(m), NULL, &x, &r, &got),
+	    ADMIT_REVIVE);
+	data(m, sizeof(m), 7);
 	/* Not those it had given up. */
 	data(m, sizeof(m), 1);
 	r.now = t0.tv_sec + 10;
