@@ -131,7 +131,7 @@ main(int argc, char *argv[], char *envp[])
 {
 	struct event	 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 	const char	*proc = NULL, *user = NULL, *root = NULL;
-	int		 ch, noaction = 0, seccomp_log = 0, fd;
+	int		 ch, noaction = 0, seccomp_log = 0, mac1 = 0, fd;
 	int		 pipe_engine[2];
 	struct stat	 sb;
 	struct rlimit	 rl;
@@ -140,7 +140,7 @@ main(int argc, char *argv[], char *envp[])
 	setproctitle_init(argc, argv, envp);
 	log_init(1, LOG_DAEMON);
 
-	while ((ch = getopt(argc, argv, "C:df:nr:Ss:U:vX:")) != -1) {
+	while ((ch = getopt(argc, argv, "C:df:Knr:Ss:U:vX:")) != -1) {
 		switch (ch) {
 		case 'C':
 			root = optarg;
@@ -164,6 +164,9 @@ main(int argc, char *argv[], char *envp[])
 			break;
 		case 'S':
 			seccomp_log = 1;
+			break;
+		case 'K':
+			mac1 = 1;
 			break;
 		case 's':
 			csock_arg = optarg;
@@ -189,7 +192,9 @@ main(int argc, char *argv[], char *envp[])
 		if (user == NULL || root == NULL)
 			usage();
 		if (strcmp(proc, "engine") == 0)
-			engine_main(debug, verbose, user, root, seccomp_log);
+			engine_main(debug, verbose, user, root,
+			    (seccomp_log ? PROC_SECCOMP_LOG : 0) |
+			    (mac1 ? PROC_MAC1 : 0));
 		if (strcmp(proc, "webui") == 0)
 			webui_main(debug, verbose, user, root, seccomp_log);
 		fatalx("unknown process %s", proc);
@@ -256,8 +261,10 @@ main(int argc, char *argv[], char *envp[])
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    pipe_engine) == -1)
 		fatal("socketpair");
+	/* OpenSSL's BLAKE2s costs the engine 3 MB: only when it is used. */
 	engine_pid = proc_start("engine", pipe_engine[1], debug, verbose,
-	    conf.user, conf.chroot, seccomp_log);
+	    conf.user, conf.chroot, (seccomp_log ? PROC_SECCOMP_LOG : 0) |
+	    (conf.role == ROLE_SERVER && conf.has_pubkey ? PROC_MAC1 : 0));
 
 	setproctitle("parent");
 
@@ -997,6 +1004,14 @@ parent_reload(uint32_t id, int reply)
 	strlcpy(nconf.chroot, conf.chroot, sizeof(nconf.chroot));
 	strlcpy(nconf.csock, conf.csock, sizeof(nconf.csock));
 	nconf.sockbuf = conf.sockbuf;
+	/* The engine readies BLAKE2s at start only, before its sandbox. */
+	if (conf.role == ROLE_SERVER && !conf.has_pubkey && nconf.has_pubkey) {
+		log_warnx("%s: wireguardPublicKey is checked from the next "
+		    "restart on", conffile);
+		strlcat(rr.text, "wireguardPublicKey is checked from the next "
+		    "restart on\n", sizeof(rr.text));
+		nconf.has_pubkey = 0;
+	}
 
 	conf = nconf;
 	parent_send_conf();
@@ -1178,7 +1193,7 @@ parent_webui_start(int seccomp_log)
 	    ctlpair) == -1)
 		fatal("socketpair");
 	webui_pid = proc_start("webui", pipe_webui[1], debug, verbose,
-	    conf.user, conf.chroot, seccomp_log);
+	    conf.user, conf.chroot, seccomp_log ? PROC_SECCOMP_LOG : 0);
 	if (fcntl(pipe_webui[0], F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
 	ipcev_init(&iev_webui, base, pipe_webui[0], parent_dispatch_webui,

@@ -159,7 +159,7 @@ static time_t			 wg_warned;
 
 void
 engine_main(int debug, int verbose, const char *user, const char *root,
-    int seccomp_log)
+    int flags)
 {
 	struct rlimit	rl;
 	struct timeval	tv = { 1, 0 };
@@ -182,11 +182,11 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	    (int)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE / 2;
 	if (fcntl(PARENT_FD, F_SETFL, O_NONBLOCK) == -1)
 		fatal("fcntl");
-	if (wg_mac1_init() == -1)
+	if ((flags & PROC_MAC1) && wg_mac1_init() == -1)
 		log_warnx("no BLAKE2s MAC: wireguardPublicKey cannot be "
 		    "checked");
 	sandbox_drop(user, root, "engine");
-	sandbox_seccomp(SANDBOX_ENGINE, seccomp_log);
+	sandbox_seccomp(SANDBOX_ENGINE, (flags & PROC_SECCOMP_LOG) != 0);
 
 	ipcev_init(&iev_parent, base, PARENT_FD, engine_dispatch_parent,
 	    NULL);
@@ -721,7 +721,7 @@ engine_rules_set(void)
 	rules.mac1 = NULL;
 	if (!ec.has_pubkey)
 		return;
-	if (wg_mac1_key(ec.wg_pubkey, mac1_key) == -1) {
+	if (!wg_mac1_ready() || wg_mac1_key(ec.wg_pubkey, mac1_key) == -1) {
 		log_warnx("cannot derive the mac1 key: initiations are not "
 		    "checked");
 		return;

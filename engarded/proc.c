@@ -65,7 +65,7 @@ proc_init(void)
 
 pid_t
 proc_start(const char *name, int fd, int debug, int verbose,
-    const char *user, const char *root, int seccomp_log)
+    const char *user, const char *root, int flags)
 {
 	char	*argv[16];
 	char	 vflag[8];
@@ -106,8 +106,10 @@ proc_start(const char *name, int fd, int debug, int verbose,
 		vflag[i + 1] = '\0';
 		argv[argc++] = vflag;
 	}
-	if (seccomp_log)
+	if (flags & PROC_SECCOMP_LOG)
 		argv[argc++] = "-S";
+	if (flags & PROC_MAC1)
+		argv[argc++] = "-K";
 	argv[argc] = NULL;
 
 	execv(proc_self, argv);

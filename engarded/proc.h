@@ -22,6 +22,10 @@
 
 #include <sys/types.h>
 
+/* What a child is started with, beyond its name. */
+#define PROC_SECCOMP_LOG	0x01	/* log forbidden calls, do not kill */
+#define PROC_MAC1		0x02	/* engine: ready to check mac1 */
+
 void	proc_init(void);
 pid_t	proc_start(const char *, int, int, int, const char *, const char *,
 	    int);

@@ -183,6 +183,12 @@ wg_mac1_init(void)
 	return (0);
 }
 
+int
+wg_mac1_ready(void)
+{
+	return (mac1_ctx != NULL);
+}
+
 /* The mac1 key for a responder's public key; 0 on success. */
 int
 wg_mac1_key(const uint8_t *pub, uint8_t *key)

@@ -87,6 +87,7 @@ int	wg_data_duplicate(struct wg_dedup *, const uint8_t *, size_t,
 	    time_t);
 void	wg_dedup_free(struct wg_dedup *);
 int	wg_mac1_init(void);
+int	wg_mac1_ready(void);
 int	wg_mac1_key(const uint8_t *, uint8_t *);
 int	wg_mac1_ok(const uint8_t *, const uint8_t *, size_t);
 
