@@ -1098,13 +1098,20 @@ engine_server_route(struct peer *from, int k)
 			stats.stranger++;
 			continue;
 		}
-		/* A session left without an address goes at the next tick. */
+		/*
+		 * Making room may free an address, the last one seen too.  A
+		 * session left without an address goes at the next tick.
+		 */
 		if (pr == NULL) {
+			last = NULL;
 			if ((pr = engine_peer_new(ss, &rmsg[m].msg_hdr,
 			    s)) == NULL)
 				continue;
-		} else if (pr->sess != s && engine_peer_move(pr, s) == -1)
-			continue;
+		} else if (pr->sess != s) {
+			last = NULL;
+			if (engine_peer_move(pr, s) == -1)
+				continue;
+		}
 		last = pr;
 		pr->c.pkts_in++;
 		pr->c.bytes_in += siov[i].iov_len;
