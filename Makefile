@@ -16,7 +16,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux \
 		chromium nodejs prometheus systemd iperf3 \
-		clang libclang-rt-dev
+		clang libclang-rt-dev valgrind
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
