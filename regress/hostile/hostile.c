@@ -15,7 +15,11 @@
  */
 
 
-/* Bad input for the hostile-input table: raw control frames, datagrams. */
+/*
+ * Bad input for the hostile-input table: control frames as the options make
+ * them, crowds of control connections, datagrams from many ports, and HTTP
+ * requests written as they are, fast, slow or not at all.
+ */
 
 #include <sys/types.h>
 #include <sys/random.h>
@@ -42,9 +46,6 @@
 
 #include "ipc.h"
 #include "proto.h"
-
-/* The build may add libbsd's overlay headers but never links libbsd. */
-#undef getopt
 
 #define FRAME_MAX	65535		/* what a 16-bit length can claim */
 #define REPLY_MAX	(IPC_MAXSIZE * 4)
