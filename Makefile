@@ -16,7 +16,7 @@ DEB_PACKAGES =	build-essential pkg-config \
 		wireguard-go wireguard-tools iproute2 nftables iputils-ping \
 		mandoc openssl curl procps passwd socat util-linux perl \
 		chromium nodejs prometheus systemd iperf3 jq \
-		clang libclang-rt-dev
+		clang libclang-rt-dev valgrind
 
 PKGS =		libevent libtls libcrypto libmnl libseccomp jansson yaml-0.1 \
 		libbsd-overlay
@@ -44,7 +44,7 @@ ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) common/log.o common/ipc.o \
 		common/util.o
 
 PROGS =		engarded/engarded engardectl/engardectl
-TOOLS =		regress/bench/udpgen regress/bench/relay
+TOOLS =		regress/bench/udpgen regress/bench/relay regress/hostile/hostile
 MANS =		man/engarded.8 man/engarded.yml.5 man/engardectl.8
 
 all: $(PROGS) $(TOOLS)
@@ -66,6 +66,9 @@ regress/bench/relay: regress/bench/relay.c
 
 regress/bench/udpgen: regress/bench/udpgen.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/bench/udpgen.c -lm
+
+regress/hostile/hostile: regress/hostile/hostile.c common/ipc.h common/proto.h
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/hostile/hostile.c $(LDLIBS)
 
 %.o: %.c common/*.h engarded/*.h engardectl/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<

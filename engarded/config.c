@@ -27,6 +27,7 @@
 
 #include <sys/queue.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
@@ -609,13 +610,25 @@ path_pop(struct cparse *p, size_t len)
 static int
 read_file(struct cparse *p, char **bufp, size_t *lenp)
 {
-	char	*buf;
-	size_t	 len = 0;
-	ssize_t	 n;
-	int	 fd;
+	struct stat	 sb;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+	int		 fd;
 
-	if ((fd = open(p->file, O_RDONLY | O_CLOEXEC)) == -1) {
+	/* Without O_NONBLOCK, opening a FIFO would wait for a writer. */
+	if ((fd = open(p->file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) == -1) {
 		conf_err(p, 0, "open: %s", strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &sb) == -1) {
+		conf_err(p, 0, "fstat: %s", strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		conf_err(p, 0, "not a regular file");
+		close(fd);
 		return (-1);
 	}
 	if ((buf = malloc(CONF_MAX_SIZE + 1)) == NULL) {

@@ -196,6 +196,7 @@ control_add(int fd, struct ctl_listener *l)
 	TAILQ_INSERT_TAIL(&conns, c, entry);
 }
 
+/* A client that sends nothing, or never a whole request, is cut. */
 static void
 control_idle(int fd, short event, void *arg)
 {
@@ -203,6 +204,7 @@ control_idle(int fd, short event, void *arg)
 	(void)event;
 	log_debug("control client %u idle, closing", ((struct ctl_conn *)
 	    arg)->id);
+	stats.ctl_errors++;
 	control_close(arg);
 }
 
@@ -363,7 +365,9 @@ control_request(struct ctl_conn *c, struct ipc_msg *msg)
 		break;
 #endif
 	case IMSG_CTL_LOG_VERBOSE:
+		/* engardectl sends 0 or 1: anything else was made by hand. */
 		if (req.arg < 0 || req.arg > 3) {
+			stats.ctl_errors++;
 			control_result(c, CTL_ERROR, "bad log level %d",
 			    req.arg);
 			break;

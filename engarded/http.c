@@ -40,6 +40,7 @@
 #include "webui.h"
 
 #define WEB_BODY_LIMIT	4096
+#define HTTP_CODES	600		/* status codes counted: 100 to 599 */
 
 #define CSP	"default-src 'none'; script-src 'self'; style-src 'self'; " \
 		"img-src 'self' data:; connect-src 'self'; base-uri 'none'; " \
@@ -84,6 +85,10 @@ static void	 http_metrics_quality(struct evbuffer *,
 static void	 http_metrics_sessions(struct evbuffer *,
 		    const struct snapshot *);
 
+/* Every answer by status code, evhttp's own refusals included. */
+static uint64_t	http_answers[HTTP_CODES];
+static uint64_t	http_cuts[HTTP_CUT_MAX];
+
 static const struct route routes[] = {
 	{ "/",				EVHTTP_REQ_GET | EVHTTP_REQ_HEAD,
 	    http_page,		"/index.html" },
@@ -109,6 +114,22 @@ static const struct route routes[] = {
 	    "reset" },
 	{ "/metrics",			EVHTTP_REQ_GET, http_metrics, NULL },
 };
+
+/* An answer went out with this status code. */
+void
+http_count_answer(int code)
+{
+	if (code >= 100 && code < HTTP_CODES)
+		http_answers[code]++;
+}
+
+/* A connection was cut without an answer. */
+void
+http_count_cut(enum http_cut why)
+{
+	if (why < HTTP_CUT_MAX)
+		http_cuts[why]++;
+}
 
 void
 http_handle(struct evhttp_request *req, void *arg)
@@ -823,6 +844,21 @@ http_metrics(struct evhttp_request *req, const char *arg)
 	    (unsigned long long)s->st.no_wg_peer,
 	    (unsigned long long)s->st.no_path,
 	    (unsigned long long)s->st.peer_limit);
+
+	http_metric_head(b, "engarde_dashboard_responses_total", "counter",
+	    "Answers of the dashboard, by status code.");
+	for (i = 100; i < HTTP_CODES; i++)
+		if (http_answers[i] > 0)
+			evbuffer_add_printf(b, "engarde_dashboard_responses_total"
+			    "{code=\"%zu\"} %llu\n", i,
+			    (unsigned long long)http_answers[i]);
+	http_metric_head(b, "engarde_dashboard_cut_total", "counter",
+	    "Connections the dashboard cut without an answer, by reason.");
+	evbuffer_add_printf(b,
+	    "engarde_dashboard_cut_total{reason=\"timeout\"} %llu\n"
+	    "engarde_dashboard_cut_total{reason=\"tls\"} %llu\n",
+	    (unsigned long long)http_cuts[HTTP_CUT_TIMEOUT],
+	    (unsigned long long)http_cuts[HTTP_CUT_TLS]);
 
 	kind = s->st.role == ROLE_CLIENT ? "interface" : "client";
 	n = s->st.role == ROLE_CLIENT ? s->nifaces : s->nclients;

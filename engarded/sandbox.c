@@ -119,7 +119,8 @@ sandbox_landlock(void)
  * The allowlist.  Calls the C library may make on its own (syslog
  * reconnecting, a locale file) fail with EACCES instead of killing; anything
  * else not listed kills the process.  With log_only, violations are logged by
- * the kernel instead (engarded -S, for debugging a new libc).
+ * the kernel instead (engarded -S, for debugging a new libc, and for
+ * valgrind, under which no filter can be installed).
  */
 void
 sandbox_seccomp(enum sandbox_kind kind, int log_only)
@@ -155,6 +156,14 @@ sandbox_seccomp(enum sandbox_kind kind, int log_only)
 	};
 
 	ctx = seccomp_init(log_only ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
+	/*
+	 * A filter that only logs enforces nothing: where none can be had
+	 * (under valgrind, which lacks seccomp), -S goes on without one.
+	 */
+	if (ctx == NULL && log_only) {
+		log_warnx("seccomp unavailable, running without a filter (-S)");
+		return;
+	}
 	if (ctx == NULL)
 		fatalx("seccomp_init failed");
 	/* Only the native architecture: no 32-bit entry points. */
@@ -184,7 +193,10 @@ sandbox_seccomp(enum sandbox_kind kind, int log_only)
 		    0) != 0)
 			fatalx("seccomp_rule_add %d", denied[i]);
 
-	if (seccomp_load(ctx) != 0)
-		fatalx("seccomp_load failed");
+	if (seccomp_load(ctx) != 0) {
+		if (!log_only)
+			fatalx("seccomp_load failed");
+		log_warnx("seccomp unavailable, running without a filter (-S)");
+	}
 	seccomp_release(ctx);
 }

@@ -64,8 +64,9 @@ webcert_read(const char *path, uint8_t *buf, size_t size, size_t *len,
 	size_t		off = 0;
 	int		fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1 ||
-	    fstat(fd, &sb) == -1) {
+	/* Non-blocking: a FIFO in its place must not hang the parent. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1 || fstat(fd, &sb) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);

@@ -55,6 +55,7 @@
 #define WEB_CONNS_MAX		32	/* connections at once */
 #define WEB_REQUEST_SECS	10	/* to send a whole request */
 #define WEB_IDLE_SECS		30	/* between requests */
+#define WEB_BACKSTOP_SECS	(WEB_IDLE_SECS + 5)	/* evhttp's, never first */
 #define WEB_HEADERS_MAX		8192
 #define WEB_BODY_MAX		4096
 #define WEB_SNAPSHOT_MS		250	/* the engine is asked at most so often */
@@ -68,6 +69,7 @@ struct web_conn {
 	struct event		 deadline;
 	struct event		 kick;		/* push queued output */
 	int			 handshaken;
+	int			 cut;		/* shut, counted once */
 };
 
 static void	webui_dispatch_parent(int, short, void *);
@@ -75,6 +77,7 @@ static void	webui_go(void);
 static struct bufferevent *webui_bevcb(struct event_base *, void *);
 static void	webui_conn_free(void *);
 static void	webui_deadline(int, short, void *);
+static void	webui_cut(struct web_conn *, enum http_cut);
 static void	webui_kick(int, short, void *);
 static void	webui_push(struct web_conn *);
 static void	webui_output_added(struct evbuffer *,
@@ -139,7 +142,12 @@ webui_main(int debug, int verbose, const char *user, const char *root,
 
 	evhttp_set_max_headers_size(http, WEB_HEADERS_MAX);
 	evhttp_set_max_body_size(http, WEB_BODY_MAX);
-	evhttp_set_timeout(http, WEB_REQUEST_SECS);
+	/*
+	 * Our deadlines cut slow and idle clients, counted; evhttp's own
+	 * timeout, which would close them first and uncounted, only backs
+	 * them up.
+	 */
+	evhttp_set_timeout(http, WEB_BACKSTOP_SECS);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD);
 	evhttp_set_bevcb(http, webui_bevcb, NULL);
@@ -379,38 +387,61 @@ webui_push(struct web_conn *c)
 	}
 }
 
-/*
- * A request that does not arrive whole in time, or an idle connection:
- * shut the socket and let evhttp find out and clean up.
- */
+/* A request that does not arrive whole in time, or an idle connection. */
 static void
 webui_deadline(int fd, short event, void *arg)
 {
-	struct web_conn	*c = arg;
-	evutil_socket_t	 s;
-
 	(void)fd;
 	(void)event;
-	if ((s = bufferevent_getfd(c->under)) != -1) {
-		log_debug("dashboard connection timed out");
-		shutdown(s, SHUT_RDWR);
-	}
+	log_debug("dashboard connection timed out");
+	webui_cut(arg, HTTP_CUT_TIMEOUT);
+}
+
+/*
+ * Shut the socket and let evhttp find out and clean up: a filter's error
+ * alone would leave the connection open until its deadline.
+ */
+static void
+webui_cut(struct web_conn *c, enum http_cut why)
+{
+	evutil_socket_t	s;
+
+	if (c->cut || (s = bufferevent_getfd(c->under)) == -1)
+		return;
+	c->cut = 1;
+	http_count_cut(why);
+	shutdown(s, SHUT_RDWR);
 }
 
 /*
  * A filter does not look at its output again when writing is enabled after
  * the output was queued, as evhttp does: whatever evhttp queues, push it
  * through, from the loop rather than from inside evhttp.
+ *
+ * evhttp writes an answer's status line in one piece before anything else
+ * of it, its own refusals (oversized headers, bad framing) included: each
+ * answer is counted here by its code.
  */
 static void
 webui_output_added(struct evbuffer *b, const struct evbuffer_cb_info *info,
     void *arg)
 {
-	struct web_conn	*c = arg;
+	struct web_conn		*c = arg;
+	struct evbuffer_ptr	 pos;
+	char			 line[13];
 
-	(void)b;
-	if (info->n_added > 0)
-		event_active(&c->kick, 0, 0);
+	if (info->n_added == 0)
+		return;
+	event_active(&c->kick, 0, 0);
+	if (info->n_added >= sizeof(line) - 1 &&
+	    evbuffer_ptr_set(b, &pos, info->orig_size,
+	    EVBUFFER_PTR_SET) == 0 &&
+	    evbuffer_copyout_from(b, &pos, line, sizeof(line) - 1) ==
+	    (ev_ssize_t)sizeof(line) - 1) {
+		line[sizeof(line) - 1] = '\0';
+		if (strncmp(line, "HTTP/1.", 7) == 0 && line[8] == ' ')
+			http_count_answer((int)strtol(line + 9, NULL, 10));
+	}
 }
 
 static void
@@ -489,6 +520,7 @@ webui_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 		if (n == -1) {
 			log_debug("dashboard TLS handshake: %s",
 			    tls_error(c->tls));
+			webui_cut(c, HTTP_CUT_TLS);
 			return (BEV_ERROR);
 		}
 		c->handshaken = 1;
@@ -499,6 +531,7 @@ webui_filter_in(struct evbuffer *src, struct evbuffer *dst, ev_ssize_t limit,
 			break;
 		if (n == -1) {
 			log_debug("dashboard TLS: %s", tls_error(c->tls));
+			webui_cut(c, HTTP_CUT_TLS);
 			return (BEV_ERROR);
 		}
 		if (n == 0)

@@ -56,9 +56,18 @@ int			 webui_auth_check(const char *, size_t, const char *,
 			    size_t);
 int			 webui_tls(void);
 
+/* Why the dashboard cut a connection, for /metrics. */
+enum http_cut {
+	HTTP_CUT_TIMEOUT,		/* request not whole in time, or idle */
+	HTTP_CUT_TLS,			/* a failed handshake or TLS record */
+	HTTP_CUT_MAX
+};
+
 /* http.c */
 struct evhttp_request;
 void			 http_handle(struct evhttp_request *, void *);
 const struct asset	*http_asset(const char *);
+void			 http_count_answer(int);
+void			 http_count_cut(enum http_cut);
 
 #endif /* WEBUI_H */

@@ -142,6 +142,11 @@ for t in regress/netns/[0-9][0-9]-*.sh; do
 	item "netns/${name%.sh}" sh "$t"
 done
 
+# The hostile-input table, against a running client and server.
+if [ -f regress/hostile/run.sh ]; then
+	item hostile sh regress/hostile/run.sh
+fi
+
 # The benchmark's tools on a tiny load; never its timings.
 if [ -f regress/bench/smoke.sh ]; then
 	item bench/smoke sh regress/bench/smoke.sh

@@ -64,7 +64,7 @@
 
 #define WEB_HEADERS_MAX		8192	/* as webui.c */
 #define WEB_BODY_MAX		4096
-#define WEB_REQUEST_SECS	10
+#define WEB_BACKSTOP_SECS	35
 #define PASSES_MAX		512
 #define IDLE_PASSES		4
 #define USERNAME		"admin"
@@ -393,7 +393,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	evhttp_set_max_headers_size(http, WEB_HEADERS_MAX);
 	evhttp_set_max_body_size(http, WEB_BODY_MAX);
-	evhttp_set_timeout(http, WEB_REQUEST_SECS);
+	evhttp_set_timeout(http, WEB_BACKSTOP_SECS);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 	    EVHTTP_REQ_HEAD);
 	evhttp_set_gencb(http, http_handle, NULL);

@@ -14,15 +14,16 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-/* The binary seeds of fuzz_ipc and fuzz_wg, written into corpus/. */
+/* The binary seeds of fuzz_ipc, fuzz_wg and fuzz_session, into corpus/. */
 
 /*
  * IPC frames are made by the real ipc_compose and read back from a
  * socketpair, with the fuzz_ipc prefix (flags, chunk sizes) in front.
  * WireGuard messages have the sizes and headers of the protocol and
  * bytes from a fixed pseudo-random sequence where keys and ciphertext go.
+ * The session seeds are stories of clients told in fuzz_session's records.
  *
- * usage: mkcorpus DIR	(writes DIR/ipc/ and DIR/wg/)
+ * usage: mkcorpus DIR	(writes DIR/ipc/, DIR/wg/ and DIR/session/)
  */
 
 #include <sys/types.h>
@@ -60,6 +61,16 @@ static void	 wg_data(uint32_t, uint64_t, size_t);
 static void	 wg_dgram(uint8_t, const uint8_t *, size_t);
 static void	 wg_seed(const char *, uint32_t);
 static void	 wg_seeds(void);
+static void	 ses_hdr(uint32_t, uint8_t, uint8_t, uint8_t, uint8_t);
+static void	 ses_pfx(uint8_t, uint8_t, const char *);
+static void	 ses_rec(uint8_t, uint8_t, const uint8_t *, size_t);
+static void	 ses_msg(uint8_t, uint8_t);
+static void	 ses_init(uint8_t, uint8_t, uint32_t);
+static void	 ses_resp(uint8_t, uint32_t, uint32_t);
+static void	 ses_data(uint8_t, uint8_t, uint32_t, uint64_t);
+static void	 ses_seed(const char *);
+static void	 ses_client(uint8_t, uint8_t, uint8_t, uint32_t, uint32_t);
+static void	 session_seeds(void);
 
 static const char	*dir;
 static int		 sv[2];
@@ -456,6 +467,274 @@ wg_seeds(void)
 	wg_seed("data-many-indexes", 400);
 }
 
+/* The ops of fuzz_session's records. */
+#define SES_IN		0
+#define SES_IN_COPY	1
+#define SES_IN_INIT	2
+#define SES_OUT		3
+#define SES_TICK	4
+#define SES_WAIT	5
+#define SES_LEAVE	6
+#define SES_GRAVE	7
+#define SES_ADDR	8
+
+/* Its header: clock, flags, maxSessions, maxSessionAddresses, timeout. */
+static void
+ses_hdr(uint32_t clock, uint8_t flags, uint8_t sessions, uint8_t addrs,
+    uint8_t timeout)
+{
+	slen = 0;
+	stream[slen++] = clock >> 24;
+	stream[slen++] = clock >> 16;
+	stream[slen++] = clock >> 8;
+	stream[slen++] = clock;
+	stream[slen++] = flags;
+	stream[slen++] = sessions - 1;
+	stream[slen++] = addrs - 1;
+	stream[slen++] = timeout - 1;
+	stream[slen++] = 0;		/* prefixes, counted by ses_pfx */
+}
+
+/* One prefix of allowedSources: family 0 IPv4, 1 IPv6, 2 neither. */
+static void
+ses_pfx(uint8_t family, uint8_t plen, const char *addr)
+{
+	uint8_t	 a[16];
+
+	memset(a, 0, sizeof(a));
+	if (addr != NULL && inet_pton(family == 1 ? AF_INET6 : AF_INET, addr,
+	    a) != 1)
+		errx(1, "%s", addr);
+	stream[8]++;
+	stream[slen++] = family;
+	stream[slen++] = plen;
+	memcpy(stream + slen, a, sizeof(a));
+	slen += sizeof(a);
+}
+
+static void
+ses_rec(uint8_t op, uint8_t sel, const uint8_t *p, size_t len)
+{
+	stream[slen++] = op;
+	stream[slen++] = sel;
+	stream[slen++] = len >> 8;
+	stream[slen++] = len & 0xff;
+	if (len > 0)
+		memcpy(stream + slen, p, len);
+	slen += len;
+}
+
+/* The message in msg, from an address slot or to a session. */
+static void
+ses_msg(uint8_t op, uint8_t sel)
+{
+	ses_rec(op, sel, msg, mlen);
+}
+
+/* An initiation with this sender index, its mac1 made by the harness. */
+static void
+ses_init(uint8_t op, uint8_t slot, uint32_t sender)
+{
+	wg_msg(1, 148);
+	memcpy(msg + 4, &sender, 4);
+	ses_msg(op, slot);
+}
+
+/* Our WireGuard's response through a session. */
+static void
+ses_resp(uint8_t sess, uint32_t sender, uint32_t receiver)
+{
+	wg_msg(2, 92);
+	memcpy(msg + 4, &sender, 4);
+	memcpy(msg + 8, &receiver, 4);
+	ses_msg(SES_OUT, sess);
+}
+
+static void
+ses_data(uint8_t op, uint8_t sel, uint32_t index, uint64_t counter)
+{
+	wg_data(index, counter, 32 + 16 * (counter % 4));
+	ses_msg(op, sel);
+}
+
+static void
+ses_seed(const char *name)
+{
+	out("session", name, stream, slen);
+	slen = 0;
+}
+
+/*
+ * A client from two address slots: its initiation from the first, the
+ * same from the second, our response through session sess, then data
+ * over both.
+ */
+static void
+ses_client(uint8_t a, uint8_t b, uint8_t sess, uint32_t sender,
+    uint32_t ours)
+{
+	uint64_t	 c;
+
+	ses_init(SES_IN_INIT, a, sender);
+	ses_msg(SES_IN, b);
+	ses_resp(sess, ours, sender);
+	for (c = 0; c < 4; c++) {
+		ses_data(SES_IN, a, ours, c);
+		ses_msg(SES_IN, b);
+	}
+}
+
+static void
+session_seeds(void)
+{
+	uint8_t		 addr[19];
+	uint64_t	 c;
+	uint32_t	 i;
+
+	/* Two links: a handshake, data both ways, one link lossy. */
+	ses_hdr(1000, 0, 4, 4, 30);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	for (c = 4; c < 40; c++) {
+		ses_data(SES_IN, 0, 0xa1a1a1a1, c);
+		ses_rec(SES_WAIT, c % 7, NULL, 0);
+		if (c % 5 != 3)
+			ses_msg(SES_IN, 1);
+		ses_data(SES_OUT, 0, 0x11111111, c);
+		if (c % 10 == 0)
+			ses_rec(SES_TICK, 1, NULL, 0);
+	}
+	ses_rec(SES_TICK, 2, NULL, 0);
+	ses_rec(SES_TICK, 10, NULL, 0);
+	ses_seed("two-links");
+
+	/* Rekeying: a new initiation from a known address, new indexes. */
+	ses_hdr(5000, 0, 4, 4, 30);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	ses_init(SES_IN_INIT, 1, 0x22222222);
+	ses_msg(SES_IN, 0);
+	ses_resp(0, 0xa2a2a2a2, 0x22222222);
+	for (c = 0; c < 6; c++) {
+		ses_data(SES_IN, 0, 0xa2a2a2a2, c);
+		ses_msg(SES_IN, 1);
+		ses_data(SES_IN, 1, 0xa1a1a1a1, 100 + c);
+	}
+	for (i = 0; i < 10; i++)
+		ses_resp(0, 0xb0000000 + i, 0x22222222);
+	ses_data(SES_IN, 0, 0xa1a1a1a1, 200);
+	ses_rec(SES_TICK, 1, NULL, 0);
+	ses_seed("rekey");
+
+	/* Strangers, misshapen datagrams, allowedSources. */
+	ses_hdr(77, 0, 4, 4, 30);
+	ses_pfx(0, 24, "192.0.2.0");
+	ses_pfx(1, 32, "2001:db8::");
+	ses_pfx(0, 24, "203.0.113.0");
+	ses_pfx(0, 33, "198.51.100.2");
+	ses_rec(SES_IN, 1, (const uint8_t *)"hello", 5);
+	ses_data(SES_IN, 1, 0x12345678, 0);
+	ses_init(SES_IN_INIT, 1, 0x33333333);
+	ses_init(SES_IN_INIT, 2, 0x44444444);
+	ses_init(SES_IN_INIT, 3, 0x55555555);
+	wg_msg(3, 64);
+	ses_msg(SES_IN, 5);
+	wg_msg(1, 147);
+	ses_msg(SES_IN, 4);
+	wg_data(0x12345678, 1, 31);
+	ses_msg(SES_IN, 4);
+	wg_msg(2, 92);
+	msg[3] = 1;
+	ses_msg(SES_IN, 4);
+	memset(addr, 0, sizeof(addr));
+	addr[0] = 1;
+	addr[1] = 0x20;
+	addr[2] = 0x01;
+	addr[3] = 0x0d;
+	addr[4] = 0xb9;
+	addr[18] = 7;
+	ses_rec(SES_ADDR, 5, addr, sizeof(addr));
+	ses_init(SES_IN_INIT, 5, 0x66666666);
+	addr[4] = 0xb8;
+	ses_rec(SES_ADDR, 6, addr, sizeof(addr));
+	ses_init(SES_IN_INIT, 6, 0x66666666);
+	ses_seed("strangers-allowed");
+
+	/* A NAT moves a client's port; an address joins another client. */
+	ses_hdr(3600, 0, 4, 2, 30);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	ses_client(2, 3, 1, 0x22222222, 0xb1b1b1b1);
+	ses_rec(SES_TICK, 6, NULL, 0);
+	ses_data(SES_IN, 1, 0xa1a1a1a1, 10);
+	ses_data(SES_IN, 4, 0xa1a1a1a1, 11);
+	ses_data(SES_IN, 5, 0xa1a1a1a1, 12);
+	ses_data(SES_IN, 3, 0xa1a1a1a1, 13);
+	ses_data(SES_IN, 4, 0xb1b1b1b1, 14);
+	ses_rec(SES_LEAVE, 1, NULL, 0);
+	ses_data(SES_IN, 4, 0xb1b1b1b1, 15);
+	ses_rec(SES_TICK, 25, NULL, 0);
+	ses_data(SES_IN, 4, 0xb1b1b1b1, 16);
+	ses_rec(SES_TICK, 6, NULL, 0);
+	ses_seed("nat-move");
+
+	/* Expiry, then revival by an old index, answered or not. */
+	ses_hdr(100000, 0, 4, 4, 30);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	ses_rec(SES_TICK, 31, NULL, 0);
+	ses_data(SES_IN, 3, 0xa1a1a1a1, 50);
+	ses_data(SES_IN, 2, 0xa1a1a1a1, 51);
+	ses_resp(0, 0xa3a3a3a3, 0x77777777);
+	ses_rec(SES_GRAVE, 100, (const uint8_t *)"\x99\x99\x99\x99", 4);
+	ses_data(SES_IN, 6, 0x99999999, 7);
+	ses_rec(SES_TICK, 16, NULL, 0);
+	ses_data(SES_IN, 7, 0x99999999, 8);
+	ses_rec(SES_TICK, 200, NULL, 0);
+	ses_data(SES_IN, 8, 0xa1a1a1a1, 52);
+	/* Unanswered, then past GRAVE_SECS: strangers. */
+	ses_rec(SES_TICK, 16, NULL, 0);
+	ses_rec(SES_TICK, 181, NULL, 0);
+	ses_data(SES_IN, 9, 0xa1a1a1a1, 53);
+	ses_data(SES_IN, 9, 0x99999999, 9);
+	ses_seed("expiry-revival");
+
+	/* mac1: ours, another, and a copy of ours. */
+	ses_hdr(4242, 1, 4, 4, 30);
+	ses_init(SES_IN_INIT, 0, 0x11111111);
+	ses_init(SES_IN, 1, 0x11111111);
+	ses_init(SES_IN_COPY, 1, 0x11111111);
+	ses_resp(0, 0xa1a1a1a1, 0x11111111);
+	ses_data(SES_IN_COPY, 2, 0, 0);
+	ses_seed("mac1");
+
+	/* One session at most, two addresses; the quietest gives way. */
+	ses_hdr(9000, 0, 1, 2, 30);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	ses_data(SES_IN, 2, 0xa1a1a1a1, 20);
+	ses_init(SES_IN_INIT, 3, 0x22222222);
+	ses_rec(SES_TICK, 3, NULL, 0);
+	ses_data(SES_IN, 1, 0xa1a1a1a1, 21);
+	ses_rec(SES_TICK, 3, NULL, 0);
+	ses_data(SES_IN, 2, 0xa1a1a1a1, 22);
+	ses_rec(SES_TICK, 1, NULL, 0);
+	ses_seed("limits");
+
+	/* Two-slot rings, two groups at most, counters far apart. */
+	ses_hdr(123, 0x0e, 8, 4, 60);
+	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
+	ses_client(2, 3, 1, 0x22222222, 0xb1b1b1b1);
+	ses_client(4, 5, 2, 0x33333333, 0xc1c1c1c1);
+	for (c = 0; c < 12; c++) {
+		ses_data(SES_IN, 1, 0xa1a1a1a1, c * 5000);
+		ses_data(SES_IN, 0, 0xa1a1a1a1, c * 5000 + 3);
+		ses_msg(SES_IN, 1);
+		ses_data(SES_IN, 2, 0xb9b9b9b9, 1000000 + c);
+		ses_rec(SES_WAIT, 200, NULL, 0);
+	}
+	ses_rec(SES_TICK, 1, NULL, 0);
+	ses_rec(SES_LEAVE, 0, NULL, 0);
+	ses_data(SES_IN, 6, 0xc1c1c1c1, 9);
+	ses_rec(SES_TICK, 11, NULL, 0);
+	ses_seed("small-rings");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -466,5 +745,6 @@ main(int argc, char *argv[])
 	dir = argv[1];
 	ipc_seeds();
 	wg_seeds();
+	session_seeds();
 	return (0);
 }

@@ -29,17 +29,18 @@
 #		a crash to scratch/NAME/crashes/, and the log to
 #		scratch/NAME/log.  Fails on any crash and says where the
 #		input is: add it to corpus/NAME/ once the bug is understood.
-# seeds		write the generated seeds of corpus/ipc and corpus/wg again
+# seeds		write the generated seeds of corpus/ipc, corpus/wg and
+#		corpus/session again
 #
-# FUZZ_HARNESSES selects harnesses (default "config ipc wg http"), FUZZ_CC
-# the compiler (default clang), FUZZ_SCRATCH the scratch directory.
+# FUZZ_HARNESSES selects harnesses (default "config ipc wg http session"),
+# FUZZ_CC the compiler (default clang), FUZZ_SCRATCH the scratch directory.
 
 cd "$(dirname "$0")/../.." || exit 1
 
 FUZZ=regress/fuzz
 BIN=$FUZZ/bin
 CC=${FUZZ_CC:-clang}
-HARNESSES=${FUZZ_HARNESSES:-config ipc wg http}
+HARNESSES=${FUZZ_HARNESSES:-config ipc wg http session}
 SCRATCH=${FUZZ_SCRATCH:-$FUZZ/scratch}
 
 FLAGS="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
@@ -62,6 +63,9 @@ srcs()
 	wg)	echo "$FUZZ/fuzz_wg.c engarded/wg.c" ;;
 	http)	echo "$FUZZ/fuzz_http.c engarded/http.c engarded/assets.c" \
 		    "common/util.c common/log.c" ;;
+	session) echo "$FUZZ/fuzz_session.c engarded/session.c" \
+		    "engarded/quality.c engarded/wg.c common/log.c" \
+		    "common/util.c" ;;
 	*)	echo "unknown harness $1" >&2; exit 2 ;;
 	esac
 }
@@ -73,6 +77,7 @@ pkgs()
 	ipc)	echo "libbsd-overlay" ;;
 	wg)	echo "libcrypto libbsd-overlay" ;;
 	http)	echo "libevent jansson libcrypto libbsd-overlay" ;;
+	session) echo "libevent libcrypto libbsd-overlay" ;;
 	esac
 }
 
@@ -83,6 +88,7 @@ maxlen()
 	ipc)	echo 32768 ;;
 	wg)	echo 8192 ;;
 	http)	echo 12288 ;;
+	session) echo 8192 ;;
 	esac
 }
 

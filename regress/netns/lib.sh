@@ -20,7 +20,9 @@
 # It works with and without set -e.
 # Everything started with ns_spawn, sink_start or wg_up, and every namespace
 # made here, is removed on every exit path.  The exit status is non-zero
-# when any check failed.  EG_KEEP=1 keeps the temporary directory.
+# when any check failed.  EG_KEEP=1 keeps the temporary directory.  After a
+# failure the logs go to regress/out/$EG_NAME.files (default: the script's
+# name without .sh).
 #
 # Topology (topo_up N): namespaces $CLIENT and $SERVER joined by veth pairs
 # egl1..egl3 (same name on both sides) in 192.0.2.0/24, 198.51.100.0/24 and
@@ -275,7 +277,7 @@ eg_keep_logs()
 	local dir
 	[ "$1" -ne 0 ] || [ "$EG_FAIL" -gt 0 ] || return 0
 	[ -n "$EG_TMP" ] && [ -d "$EG_TMP" ] || return 0
-	dir=$EG_ROOT/regress/out/$(basename "$0" .sh).files
+	dir=$EG_ROOT/regress/out/${EG_NAME:-$(basename "$0" .sh)}.files
 	rm -rf "$dir"
 	mkdir -p "$dir" &&
 	    cp "$EG_TMP"/*.log "$EG_TMP"/*.json "$EG_TMP"/*.yml "$dir" \

@@ -1059,7 +1059,16 @@ test_err_file(void **state)
 
 	n = config_parse("/tmp", ROLE_NONE, &c, errs, sizeof(errs));
 	assert_int_equal(n, 1);
-	assert_string_equal(errs, "/tmp: read: Is a directory\n");
+	assert_string_equal(errs, "/tmp: not a regular file\n");
+
+	/* A FIFO with no writer: refused at once, never waited on. */
+	write_file("", 0);
+	unlink(tmppath);
+	assert_int_equal(mkfifo(tmppath, 0600), 0);
+	n = config_parse(tmppath, ROLE_NONE, &c, errs, sizeof(errs));
+	unlink(tmppath);
+	assert_int_equal(n, 1);
+	expect_err(": not a regular file");
 
 	/* Comments only, just too big. */
 	assert_non_null(big = malloc(1024 * 1024 + 1));
