@@ -118,6 +118,7 @@ struct ctl_status {
 	uint32_t		nallowed;	/* allowedSources entries */
 	uint64_t		sessions_revived;	/* by an expired index */
 	uint64_t		sessions_unanswered;	/* revived, then dropped */
+	uint64_t		not_from_wg;	/* client: not WireGuard's */
 };
 
 /*

@@ -609,6 +609,10 @@ show_status(const struct ctl_status *st)
 		    " address limit, %" PRIu64 " no socket yet\n", st->not_wg,
 		    st->stranger, st->denied, st->bad_mac1, st->session_limit,
 		    st->addr_limit, st->no_wg_socket);
+	else
+		printf("from the listen socket, dropped: %" PRIu64 " not "
+		    "WireGuard, %" PRIu64 " data not from WireGuard's "
+		    "address\n", st->not_wg, st->not_from_wg);
 	printf("handshake copies not passed on: %" PRIu64 "\n",
 	    st->hs_copies);
 	printf("dedup: %s, data copies not passed on: %" PRIu64 "\n",

@@ -345,6 +345,8 @@ json_status(const struct ctl_status *st)
 	j_set(o, "client_limit", j_uint(st->peer_limit));
 	j_set(o, "handshake_copies", j_uint(st->hs_copies));
 	j_set(o, "data_copies", j_uint(st->data_copies));
+	j_set(o, "not_wireguard", j_uint(st->role == 1 ? st->not_wg : 0));
+	j_set(o, "not_from_wireguard", j_uint(st->not_from_wg));
 	j_set(top, "dropped", o);
 
 	j_set(top, "sessions", j_uint(st->nsessions));

@@ -578,6 +578,7 @@ control_show_status(struct ctl_conn *c)
 	st.sessions_expired = stats.sessions_expired;
 	st.sessions_revived = stats.sessions_revived;
 	st.sessions_unanswered = stats.sessions_unanswered;
+	st.not_from_wg = stats.not_from_wg;
 	st.max_sessions = ec.max_sessions;
 	st.max_session_addrs = ec.max_session_addrs;
 	st.mac1_checked = ec.has_pubkey;

@@ -52,6 +52,7 @@
 #define PEER_REQ_RATE	200	/* socket requests a second, more next tick */
 #define FD_RESERVE	128	/* descriptors kept for paths and control */
 #define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
+#define WG_PEER_STALE	10	/* client: WireGuard silent, it may move */
 #define WG_POOL		8	/* sockets to WireGuard kept ready */
 #define ADDR_QUIET	5	/* seconds before an address may give way */
 #define PROVISIONAL_SECS 15	/* WireGuard answers data within 10 s */
@@ -73,6 +74,7 @@ static int	engine_hs_filter(int, struct session **);
 static void	engine_buffers_init(void);
 static void	engine_send(int, int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
+static int	engine_client_from_wg(int);
 static void	engine_client_wg_read(int, short, void *);
 static void	engine_client_path_read(int, short, void *);
 static void	engine_server_listen_read(int, short, void *);
@@ -140,7 +142,7 @@ static union {
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static struct session		*sdest[BATCH];	/* server: smsg[k]'s session */
 static int			 peer_fds, peer_fds_max;
-static time_t			 wg_logged, req_second;
+static time_t			 wg_logged, wg_last, req_second;
 static int			 req_count;
 static struct wg_hs_cache	 hs_cache;
 static struct wg_dedup		 dedup;
@@ -577,36 +579,64 @@ engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
 	}
 }
 
+/*
+ * Client: whether a datagram on the listen socket is WireGuard's.  Only
+ * its messages are sent on, and WireGuard's address moves only with a
+ * handshake message, or when the old one has been silent a while: a
+ * stray datagram from another local program takes nothing over.
+ */
+static int
+engine_client_from_wg(int i)
+{
+	const struct sockaddr_storage	*from = &rname[sidx[i]];
+	char				 a[ADDR_STRLEN];
+	int				 t;
+
+	if ((t = wg_type(siov[i].iov_base, siov[i].iov_len)) == 0) {
+		stats.not_wg++;
+		return (0);
+	}
+	if (addr_cmp(&wg_peer, from) == 0) {
+		wg_last = now.tv_sec;
+		return (1);
+	}
+	if (wg_peer.ss_family != AF_UNSPEC && t == WG_DATA &&
+	    now.tv_sec - wg_last < WG_PEER_STALE) {
+		stats.not_from_wg++;
+		return (0);
+	}
+	wg_peer = *from;
+	wg_last = now.tv_sec;
+	if (now.tv_sec - wg_logged >= WG_LOG_EVERY || !wg_logged) {
+		log_info("WireGuard is at %s", addr_fmt(&wg_peer, a,
+		    sizeof(a)));
+		wg_logged = now.tv_sec;
+	}
+	return (1);
+}
+
 /* Client: WireGuard sent; a copy goes out on every path. */
 static void
 engine_client_wg_read(int fd, short event, void *arg)
 {
 	struct path	*p;
-	int		 i, n, k, sent = 0;
+	int		 i, j, n, k, sent = 0;
 
 	(void)event;
 	(void)arg;
 	if ((n = engine_recv(fd, 1, 0, &stats.wg)) == 0)
 		return;
 	k = engine_filter(n);
-	if (k == 0)
-		return;
-	for (i = 0; i < k; i++)
+	for (i = j = 0; i < k; i++) {
+		if (!engine_client_from_wg(i))
+			continue;
 		stats.wg.bytes_in += siov[i].iov_len;
-	stats.wg.pkts_in += k;
-
-	/* Replies go where WireGuard last sent from. */
-	i = sidx[k - 1];
-	if (addr_cmp(&wg_peer, &rname[i]) != 0) {
-		char	a[ADDR_STRLEN];
-
-		wg_peer = rname[i];
-		if (now.tv_sec - wg_logged >= WG_LOG_EVERY || !wg_logged) {
-			log_info("WireGuard is at %s",
-			    addr_fmt(&wg_peer, a, sizeof(a)));
-			wg_logged = now.tv_sec;
-		}
+		siov[j] = siov[i];
+		sidx[j++] = sidx[i];
 	}
+	if ((k = j) == 0)
+		return;
+	stats.wg.pkts_in += k;
 
 	TAILQ_FOREACH(p, &paths, entry) {
 		if (!path_sending(p))

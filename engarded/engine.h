@@ -150,7 +150,8 @@ struct engine_stats {
 	uint64_t	no_wg_peer;	/* client: WireGuard not heard yet */
 	uint64_t	no_path;	/* client: no usable path */
 	uint64_t	peer_limit;	/* server: address table full */
-	uint64_t	not_wg;		/* server: not WireGuard-shaped */
+	uint64_t	not_wg;		/* not WireGuard-shaped */
+	uint64_t	not_from_wg;	/* client: data from another program */
 	uint64_t	stranger;	/* server: unknown source, no session */
 	uint64_t	denied;		/* server: not in allowedSources */
 	uint64_t	bad_mac1;	/* server: initiation without our mac1 */

@@ -407,17 +407,27 @@ init_same(const uint8_t *a, const uint8_t *b)
 	    memcmp(a + WG_MAC1_OFF, b + WG_MAC1_OFF, WG_MAC1_LEN) == 0);
 }
 
-/* Its place in inits[], the latest bytes kept; -1 when full. */
+/*
+ * Its place in inits[], the latest bytes kept.  When full, one no session
+ * has gives way: there are more places than sessions.
+ */
 static int
 init_add(const uint8_t *p)
 {
-	int	 i;
+	int	 i, j;
 
 	for (i = 0; i < ninits; i++)
 		if (init_same(inits[i], p))
 			break;
-	if (i == MAX_INITS)
-		return (-1);
+	if (i == MAX_INITS) {
+		for (i = 0; i < MAX_INITS; i++) {
+			for (j = 0; j < MAX_SESS; j++)
+				if (ms[j].s != NULL && ms[j].init == i)
+					break;
+			if (j == MAX_SESS)
+				break;
+		}
+	}
 	memcpy(inits[i], p, WG_INITIATION_LEN);
 	if (i == ninits)
 		ninits++;
@@ -509,8 +519,7 @@ model_set_init(struct msess *m, const uint8_t *p)
 
 	if ((o = init_owner(p)) != NULL)
 		o->init = -1;
-	if ((m->init = init_add(p)) == -1)
-		fail("more than %d initiations", MAX_INITS);
+	m->init = init_add(p);
 	m->rekeys++;
 }
 

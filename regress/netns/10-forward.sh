@@ -178,6 +178,21 @@ check "an empty datagram is counted" \
     wait_for 2 eg_greater "$e" dropped_field client empty
 check "the tunnel still works" tun_ping 3
 
+# Another local program writes to the client's listen socket: junk, and a
+# datagram shaped like WireGuard data.  Neither goes out, and WireGuard's
+# address stays: what the server sends still reaches WireGuard.
+n=$(dropped_field client not_wireguard)
+f=$(dropped_field client not_from_wireguard)
+udp_send "$CLIENT" stray -n 3 -r 100 -s 64 "$EG_LISTEN"
+{ printf '\004\000\000\000'; head -c 60 /dev/urandom; } |
+    ip netns exec "$CLIENT" socat -u - "UDP:$EG_LISTEN" 2>/dev/null
+check "junk to the client's listen socket is counted" \
+    wait_for 2 eg_greater $((n + 2)) dropped_field client not_wireguard
+check "data from another program is counted" \
+    wait_for 2 eg_greater "$f" dropped_field client not_from_wireguard
+check "and takes nothing over: the server's pings reach the client" \
+    ip netns exec "$SERVER" ping -q -n -c 3 -i 0.2 -W 1 "$WG_CLIENT_IP"
+
 # --- signals ----------------------------------------------------------------
 
 kill -HUP "$EG_CLI"
