@@ -336,6 +336,21 @@ check "counted as expired" [ "$(status_field sessions_expired)" -gt "$e0" ]
 check "none of client 3's addresses is left" [ -z "$(session_of 3)" ]
 check "client 1 kept its session" \
     [ "$(session_of 1)" = "$(echo "$ids" | awk '{ print $1 }')" ]
+# With maxSessions at 2, client 3 coming back is refused and counted.
+printf '  maxSessions: 2\n' >>"$EG_TMP/server.yml"
+check "reload with maxSessions: 2" ctl server reload
+sl0=$(status_field session_limit)
+cli_up 3
+check "client 3 is refused a third session" wait_for 5 sh -c \
+    "[ \$($ENGARDECTL -s $EG_TMP/server.sock -j show status |
+    jq '.admission.session_limit') -gt $sl0 ]"
+check "still two sessions" [ "$(status_field sessions)" = 2 ]
+check "client 3's pings do not cross" not ping_k 3
+kill "$EGC_3"
+wait_for 5 proc_dead "$EGC_3" || die "client 3 did not stop"
+sed -i '/maxSessions/d' "$EG_TMP/server.yml"
+check "reload without the limit" ctl server reload
+
 rv0=$(status_field sessions_revived)
 cli_up 3
 check "client 3 pings again without a new handshake" wait_for 3 ping_k 3
