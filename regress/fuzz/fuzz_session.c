@@ -44,10 +44,11 @@
  *			an initiation becomes one passed on before, a
  *			response, cookie or data gets a known receiver index
  *	2 IN_INIT	an initiation of the bytes, with our mac1
- *	3 OUT		from our WireGuard through session sel (of those
- *			alive, in the order they came)
+ *	3 OUT		from our WireGuard through session sel (modulo
+ *			those alive, in the model's table)
  *	4 TICK		the clock moves sel seconds, then the engine's timer
- *	5 WAIT		the clock moves (sel + 1) ms
+ *	5 WAIT		the clock moves sel us below 128, else
+ *			(sel - 127) * 10 ms
  *	6 LEAVE		the address of slot sel % 16 leaves its session
  *	7 GRAVE		an index from before a restart, sel seconds old: the
  *			first 4 bytes, or the known index sel
@@ -1272,7 +1273,8 @@ record(int op, int sel, const uint8_t *p, size_t len)
 		check_graves();
 		break;
 	case OP_WAIT:
-		clock_add((uint64_t)(sel + 1) * 1000);
+		clock_add(sel < 128 ? (uint64_t)sel :
+		    (uint64_t)(sel - 127) * 10000);
 		break;
 	case OP_LEAVE:
 		if ((pr = client_find(&addrs[sel % NSLOTS])) != NULL)

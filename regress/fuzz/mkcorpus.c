@@ -596,7 +596,7 @@ session_seeds(void)
 	ses_client(0, 1, 0, 0x11111111, 0xa1a1a1a1);
 	for (c = 4; c < 40; c++) {
 		ses_data(SES_IN, 0, 0xa1a1a1a1, c);
-		ses_rec(SES_WAIT, c % 7, NULL, 0);
+		ses_rec(SES_WAIT, c % 3 == 0 ? 128 + c : c % 7, NULL, 0);
 		if (c % 5 != 3)
 			ses_msg(SES_IN, 1);
 		ses_data(SES_OUT, 0, 0x11111111, c);
