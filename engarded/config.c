@@ -1272,6 +1272,15 @@ get_prefix(struct cparse *p, const struct ynode *n, struct conf_prefix *pf)
 			bytes[i] &= (uint8_t)(0xff << (8 - bits));
 	}
 	pf->plen = plen;
+	/* IPv4 written as mapped IPv6: an IPv4 prefix, as clients are met. */
+	if (max == 128 && plen >= 96 &&
+	    IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		memcpy(host, &sin6->sin6_addr.s6_addr[12], 4);
+		memset(pf, 0, sizeof(*pf));
+		sin->sin_family = AF_INET;
+		memcpy(&sin->sin_addr, host, 4);
+		pf->plen = plen - 96;
+	}
 	return (0);
  bad:
 	conf_err(p, n->line, "\"%s\": invalid prefix, expected an address or "

@@ -1836,7 +1836,9 @@ test_allowed(void **state)
 	check_prefix(&c.allowed[5], "2001:db8:8000::", 33);
 	check_prefix(&c.allowed[6], "0.0.0.0", 0);
 	check_prefix(&c.allowed[7], "::", 0);
-	check_prefix(&c.allowed[8], "::ffff:192.0.2.0", 127);
+	/* Mapped IPv4 is kept as the IPv4 prefix clients are matched with. */
+	check_prefix(&c.allowed[8], "192.0.2.0", 31);
+	assert_int_equal(c.allowed[8].addr.ss_family, AF_INET);
 
 	expect_ok(SERVER "  allowedSources: []\n", ROLE_NONE, &c);
 	assert_int_equal(c.nallowed, 0);
