@@ -875,6 +875,16 @@ engine_session_attach(struct session *s, int fd,
 	event_assign(&s->ev, base, fd, EV_READ | EV_PERSIST,
 	    engine_server_wg_read, s);
 	event_add(&s->ev, NULL);
+	/* The initiation that made it, held while the socket came. */
+	if (s->held_len > 0) {
+		if (send(fd, s->held, s->held_len, MSG_DONTWAIT) ==
+		    (ssize_t)s->held_len) {
+			stats.wg.pkts_out++;
+			stats.wg.bytes_out += s->held_len;
+		} else
+			stats.wg.drops_out++;
+		s->held_len = 0;
+	}
 }
 
 static void
@@ -898,17 +908,16 @@ engine_session_new(void)
 		stats.session_limit++;
 		return (NULL);
 	}
-	if (nwgpool == 0) {
-		stats.no_wg_socket++;
-		engine_wg_fill();
-		return (NULL);
-	}
 	if ((s = session_new(&now)) == NULL) {
 		log_warn("session");
 		return (NULL);
 	}
-	nwgpool--;
-	engine_session_attach(s, wgpool[nwgpool].fd, &wgpool[nwgpool].local);
+	/* Without a socket ready, it waits for the next (see route). */
+	if (nwgpool > 0) {
+		nwgpool--;
+		engine_session_attach(s, wgpool[nwgpool].fd,
+		    &wgpool[nwgpool].local);
+	}
 	engine_wg_fill();
 	stats.sessions_made++;
 	return (s);
@@ -1159,7 +1168,16 @@ engine_server_route(struct peer *from, int k)
 			    siov[i].iov_len, now_us);
 		}
 		if (s->wg_fd == -1) {
-			stats.no_wg_socket++;
+			/* An initiation waits for the session's socket. */
+			if (s->held_len == 0 && wg_type(siov[i].iov_base,
+			    siov[i].iov_len) == WG_INITIATION &&
+			    !wg_hs_duplicate(&hs_cache, siov[i].iov_base,
+			    siov[i].iov_len, now.tv_sec)) {
+				memcpy(s->held, siov[i].iov_base,
+				    WG_INITIATION_LEN);
+				s->held_len = WG_INITIATION_LEN;
+			} else
+				stats.no_wg_socket++;
 			continue;
 		}
 		siov[j] = siov[i];

@@ -31,6 +31,7 @@
 
 #include "engarded.h"
 #include "quality.h"
+#include "wg.h"
 
 struct counters {
 	uint64_t	pkts_in;	/* received from the far side */
@@ -135,6 +136,8 @@ struct session {
 	uint64_t		 addr_limit;	/* addresses refused */
 	uint64_t		 rekeys;	/* initiations passed on */
 	int			 provisional;	/* revived: WireGuard must answer */
+	size_t			 held_len;
+	uint8_t			 held[WG_INITIATION_LEN];	/* till a socket */
 	struct timespec		 first_seen;
 	struct timespec		 last_rx;
 	struct qual_group	*qg;		/* with two addresses or more */
