@@ -145,6 +145,7 @@ if selected fo; then
 	while [ $r -lt "$BENCH_RUNS" ]; do
 		for impl in eng floor; do
 			bench_failover $impl $FO_CUT $FO_DOWN $FO_SECS
+			bench_steady $impl $FO_SECS
 		done
 		r=$((r + 1))
 	done
@@ -236,7 +237,9 @@ lat_add_p99|added p99|us|lat|200
 lat_add_max|added max|us|none
 # 4. Failover: 5000/s, 1400 B, 2 links, link 2 dropped then down for $FO_DOWN s
 fo_lost|lost|pkts|zero
-fo_gap|longest gap|us|max|1200
+fo_gap|longest gap between arrivals (sender's stalls too)|us|none
+fo_gap_added|longest gap beyond the sender's own|us|max|1000
+fo_gap_steady|the same, nothing cut|us|none
 fo_back|link 2 carries again after up|ms|none
 # 5. Request/response 1000/s, 1000 B, 2 links; slow: egl2 2 Mbit/s, 4 MB queue
 rrfast_p99|both fast, RTT p99|us|none

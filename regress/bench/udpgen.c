@@ -119,7 +119,21 @@ struct batch {
 	size_t			 buflen;
 };
 
+/*
+ * How much longer than the sender's own gap the wait between two
+ * datagrams was: the increase of the one-way delay from one arrival to
+ * the next, kernel arrival time against the send time in the payload.  A
+ * stalled sender makes no such increase; a stalled path does.
+ */
+struct delays {
+	int64_t		 prev;		/* the last one-way delay, ns */
+	int		 any;
+	uint64_t	 maxadd;
+};
+
 __dead static void usage(void);
+static void	 delay_step(const struct msghdr *, uint64_t,
+		    struct delays *);
 static int	 gen_send(int, char *[]);
 static int	 gen_sink(int, char *[]);
 static uint64_t	 now_ns(void);
@@ -486,6 +500,33 @@ seq_add(struct seqstat *s, const unsigned char *p, size_t len, uint64_t *ts)
 	return 1;
 }
 
+/* One more first copy, sent at tx (CLOCK_MONOTONIC), into d. */
+static void
+delay_step(const struct msghdr *mh, uint64_t tx, struct delays *d)
+{
+	struct cmsghdr	*cm;
+	struct timespec	 ts;
+	int64_t		 dl;
+
+	for (cm = CMSG_FIRSTHDR((struct msghdr *)mh); cm != NULL;
+	    cm = CMSG_NXTHDR((struct msghdr *)mh, cm)) {
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_TIMESTAMPNS ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(ts)))
+			continue;
+		memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+		/* Realtime against monotonic: only differences count. */
+		dl = (int64_t)((uint64_t)ts.tv_sec * NSEC +
+		    (uint64_t)ts.tv_nsec - tx);
+		if (d->any && dl > d->prev &&
+		    (uint64_t)(dl - d->prev) > d->maxadd)
+			d->maxadd = dl - d->prev;
+		d->prev = dl;
+		d->any = 1;
+		return;
+	}
+}
+
 /*
  * Where the losses are: the first missing sequence number below n (-1 when
  * none is) and how many runs of consecutive losses there are.
@@ -833,7 +874,12 @@ gen_sink(int argc, char *argv[])
 	uint64_t		 maxgap = 0, gapend = 0, idlens, lost, ts;
 	uint64_t		 echoed = 0, echoerr = 0, runs, before;
 	int64_t			 first;
-	int			 ch, fd, i, r, echo = 0;
+	struct delays		 dly = { 0, 0, 0 };
+	static union {
+		struct cmsghdr	 hdr;
+		char		 buf[CMSG_SPACE(sizeof(struct timespec))];
+	}			 rxctl[BATCH];
+	int			 ch, fd, i, r, echo = 0, one = 1;
 
 	while ((ch = getopt(argc, argv, "ei:n:r:t:")) != -1) {
 		switch (ch) {
@@ -865,6 +911,10 @@ gen_sink(int argc, char *argv[])
 	if ((fd = socket(ss.ss_family, SOCK_DGRAM, 0)) == -1)
 		err(1, "socket");
 	setsockbufs(fd);
+	/* Arrival times from the kernel: our own stalls are not the path's. */
+	if (setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one,
+	    sizeof(one)) == -1)
+		err(1, "SO_TIMESTAMPNS");
 	if (bind(fd, (struct sockaddr *)&ss, sslen) == -1)
 		err(1, "bind %s", argv[0]);
 	batch_init(&b, MAX_DGRAM, echo);
@@ -899,6 +949,10 @@ gen_sink(int argc, char *argv[])
 			continue;
 
 		batch_reset(&b, BATCH);
+		for (i = 0; i < BATCH; i++) {
+			b.msg[i].msg_hdr.msg_control = rxctl[i].buf;
+			b.msg[i].msg_hdr.msg_controllen = sizeof(rxctl[i].buf);
+		}
 		r = recvmmsg(fd, b.msg, BATCH, MSG_DONTWAIT, NULL);
 		if (r == -1) {
 			if (errno == EAGAIN || errno == EINTR)
@@ -909,9 +963,14 @@ gen_sink(int argc, char *argv[])
 		before = s.received + s.bad;
 		for (i = 0; i < r; i++) {
 			if (seq_add(&s, b.buf + i * b.buflen, b.msg[i].msg_len,
-			    &ts))
+			    &ts)) {
 				hist_add(lat, ts <= now ? now - ts : 0);
+				delay_step(&b.msg[i].msg_hdr, ts, &dly);
+			}
 			b.iov[i].iov_len = b.msg[i].msg_len;
+			/* An echo carries no ancillary data back. */
+			b.msg[i].msg_hdr.msg_control = NULL;
+			b.msg[i].msg_hdr.msg_controllen = 0;
 		}
 		/*
 		 * An initiation, sent ahead of the stream, is no part of it.
@@ -941,12 +1000,14 @@ gen_sink(int argc, char *argv[])
 	    ",\"reordered\":%" PRIu64 ",\"lat_p50_us\":%" PRIu64
 	    ",\"lat_p99_us\":%" PRIu64 ",\"lat_max_us\":%" PRIu64
 	    ",\"max_gap_us\":%" PRIu64 ",\"max_gap_end_ns\":%" PRIu64
+	    ",\"max_gap_added_us\":%" PRIu64
 	    ",\"bad\":%" PRIu64
 	    ",\"out_of_range\":%" PRIu64 ",\"handshakes\":%" PRIu64
 	    ",\"seconds\":%.3f",
 	    s.received, s.unique, s.dups, lost, s.reordered,
 	    us(hist_pct(lat, 0.50)), us(hist_pct(lat, 0.99)), us(lat->max),
-	    us(maxgap), gapend, s.bad, s.outofrange, s.handshakes,
+	    us(maxgap), gapend, us(dly.maxadd), s.bad, s.outofrange,
+	    s.handshakes,
 	    (double)(now_ns() - t0) / NSEC);
 	if (echo)
 		printf(",\"echoed\":%" PRIu64 ",\"echo_errors\":%" PRIu64,
