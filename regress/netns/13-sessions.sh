@@ -247,6 +247,17 @@ note "server host UDP: $(ip netns exec "$SERVER" awk '/^Udp:/ { if (h) {
 ip -n "$EG_ID-c1" link set egl1 up
 ip -n "$EG_ID-c2" link set egl2 up
 ip -n "$EG_ID-c3" link set egl1 up
+# A link that comes back gets a new socket, so a new source port, as
+# behind a NAT that moved it: it joins its client's session.
+for k in 1 2 3; do
+	ping_k $k 3
+done
+for k in 1 2 3; do
+	check "client $k: after the cut, one session still ($(session_of $k))" \
+	    [ "$(session_of $k | wc -w)" = 1 ]
+done
+check "the links that came back joined with new ports" \
+    [ "$(ctl server -j show clients | jq '.clients | length')" -gt 6 ]
 
 # Client 2's WireGuard restarts: a new handshake, the same session.
 s2=$(session_of 2)
