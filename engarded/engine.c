@@ -47,6 +47,7 @@
 #include "wg.h"
 
 #define BATCH		64	/* datagrams per system call */
+#define READS_MAX	8	/* batches per socket per wake-up */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
 #define PEER_RETRY	5	/* seconds between failed socket requests */
 #define PEER_REQ_RATE	200	/* socket requests a second, more next tick */
@@ -76,10 +77,15 @@ static void	engine_send(int, int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static int	engine_client_from_wg(int);
 static void	engine_client_wg_read(int, short, void *);
+static int	engine_client_wg_batch(int, void *);
 static void	engine_client_path_read(int, short, void *);
+static int	engine_client_path_batch(int, void *);
 static void	engine_server_listen_read(int, short, void *);
+static int	engine_server_listen_batch(int, void *);
 static void	engine_server_peer_read(int, short, void *);
+static int	engine_server_peer_batch(int, void *);
 static void	engine_server_wg_read(int, short, void *);
+static int	engine_server_wg_batch(int, void *);
 static void	engine_rules_set(void);
 static int	engine_fd_take(void);
 static void	engine_wg_fill(void);
@@ -435,6 +441,27 @@ engine_buffers_init(void)
 }
 
 /*
+ * Read callbacks: a full batch means more may wait; a few more batches
+ * go before the event loop is asked again, as many as is fair.
+ */
+#define ENGINE_READ(name)						\
+static void								\
+engine_##name##_read(int fd, short event, void *arg)			\
+{									\
+	int	r = 0;							\
+									\
+	(void)event;							\
+	while (engine_##name##_batch(fd, arg) == BATCH &&		\
+	    ++r < READS_MAX)						\
+		;							\
+}
+ENGINE_READ(client_wg)
+ENGINE_READ(client_path)
+ENGINE_READ(server_listen)
+ENGINE_READ(server_peer)
+ENGINE_READ(server_wg)
+
+/*
  * One batch from fd into the packet buffers.  Returns the number of
  * datagrams, 0 when there was nothing or only an error to skip.
  */
@@ -616,16 +643,15 @@ engine_client_from_wg(int i)
 }
 
 /* Client: WireGuard sent; a copy goes out on every path. */
-static void
-engine_client_wg_read(int fd, short event, void *arg)
+static int
+engine_client_wg_batch(int fd, void *arg)
 {
 	struct path	*p;
 	int		 i, j, n, k, sent = 0;
 
-	(void)event;
 	(void)arg;
 	if ((n = engine_recv(fd, 1, 0, &stats.wg)) == 0)
-		return;
+		return (n);
 	k = engine_filter(n);
 	for (i = j = 0; i < k; i++) {
 		if (!engine_client_from_wg(i))
@@ -635,7 +661,7 @@ engine_client_wg_read(int fd, short event, void *arg)
 		sidx[j++] = sidx[i];
 	}
 	if ((k = j) == 0)
-		return;
+		return (n);
 	stats.wg.pkts_in += k;
 
 	TAILQ_FOREACH(p, &paths, entry) {
@@ -646,6 +672,7 @@ engine_client_wg_read(int fd, short event, void *arg)
 	}
 	if (!sent)
 		stats.no_path += k;
+	return (n);
 }
 
 static void
@@ -684,18 +711,17 @@ engine_qual_sync(void)
 }
 
 /* Client: the server sent on one path; WireGuard gets it. */
-static void
-engine_client_path_read(int fd, short event, void *arg)
+static int
+engine_client_path_batch(int fd, void *arg)
 {
 	struct path	*p = arg;
 	int		 i, n, k;
 
-	(void)event;
 	if ((n = engine_recv(fd, 0, 0, &p->c)) == 0)
-		return;
+		return (n);
 	k = engine_filter(n);
 	if (k == 0)
-		return;
+		return (n);
 	for (i = 0; i < k; i++)
 		p->c.bytes_in += siov[i].iov_len;
 	p->c.pkts_in += k;
@@ -707,10 +733,11 @@ engine_client_path_read(int fd, short event, void *arg)
 
 	if (wg_peer.ss_family == AF_UNSPEC) {
 		stats.no_wg_peer += k;
-		return;
+		return (n);
 	}
 	if ((k = engine_hs_filter(k, NULL)) > 0)
 		engine_send(listen_fd, 0, k, &wg_peer, &stats.wg, NULL);
+	return (n);
 }
 
 /* The local address a datagram was sent to, from its packet info. */
@@ -1204,52 +1231,51 @@ engine_server_to_wg(int k)
 }
 
 /* Server: from client addresses the listen socket still receives for. */
-static void
-engine_server_listen_read(int fd, short event, void *arg)
+static int
+engine_server_listen_batch(int fd, void *arg)
 {
 	int	n, k;
 
-	(void)event;
 	(void)arg;
 	if ((n = engine_recv(fd, 1, 1, &stats.wg)) == 0)
-		return;
+		return (n);
 	if ((k = engine_filter(n)) > 0 && (k = engine_server_route(NULL,
 	    k)) > 0)
 		engine_server_to_wg(k);
+	return (n);
 }
 
 /* Server: from a client address on its own socket. */
-static void
-engine_server_peer_read(int fd, short event, void *arg)
+static int
+engine_server_peer_batch(int fd, void *arg)
 {
 	struct peer	*pr = arg;
 	int		 n, k;
 
-	(void)event;
 	if ((n = engine_recv(fd, 0, 0, &pr->c)) == 0)
-		return;
+		return (n);
 	if ((k = engine_filter(n)) > 0 && (k = engine_server_route(pr,
 	    k)) > 0)
 		engine_server_to_wg(k);
+	return (n);
 }
 
 /*
  * Server: WireGuard sent to one peer's session: every live address of
  * that session gets a copy, and no one else.
  */
-static void
-engine_server_wg_read(int fd, short event, void *arg)
+static int
+engine_server_wg_batch(int fd, void *arg)
 {
 	struct session	*s = arg;
 	struct peer	*pr;
 	uint32_t	 index;
 	int		 i, n, k;
 
-	(void)event;
 	if ((n = engine_recv(fd, 0, 0, &stats.wg)) == 0)
-		return;
+		return (n);
 	if ((k = engine_filter(n)) == 0)
-		return;
+		return (n);
 	for (i = 0; i < k; i++) {
 		stats.wg.bytes_in += siov[i].iov_len;
 		s->c.bytes_out += siov[i].iov_len;
@@ -1273,6 +1299,7 @@ engine_server_wg_read(int fd, short event, void *arg)
 			engine_send(listen_fd, 0, k, &pr->addr, &pr->c,
 			    &pr->last_errno);
 	}
+	return (n);
 }
 
 /*
