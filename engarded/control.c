@@ -480,8 +480,11 @@ control_show_clients(struct ctl_conn *c)
 {
 	struct ctl_client	 cl;
 	struct peer		*pr;
+	size_t			 n = 0;
 
 	RB_FOREACH(pr, peer_tree, &peers) {
+		if (n++ == CTL_RECORDS_MAX)
+			break;
 		memset(&cl, 0, sizeof(cl));
 		cl.addr = pr->addr;
 		cl.local = pr->local;
@@ -520,8 +523,11 @@ control_show_sessions(struct ctl_conn *c)
 {
 	struct ctl_session	 cs;
 	struct session		*s;
+	size_t			 n = 0;
 
 	RB_FOREACH(s, session_tree, &sessions) {
+		if (n++ == CTL_RECORDS_MAX)
+			break;
 		memset(&cs, 0, sizeof(cs));
 		cs.id = s->id;
 		cs.naddrs = s->naddrs;
@@ -581,7 +587,7 @@ control_show_status(struct ctl_conn *c)
 	st.not_from_wg = stats.not_from_wg;
 	st.max_sessions = ec.max_sessions;
 	st.max_session_addrs = ec.max_session_addrs;
-	st.mac1_checked = ec.has_pubkey;
+	st.mac1_checked = engine_mac1_checked();
 	st.nallowed = ec.nallowed;
 	control_compose(c, IMSG_CTL_STATUS, &st, sizeof(st));
 	control_compose(c, IMSG_CTL_END, NULL, 0);

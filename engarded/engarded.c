@@ -686,6 +686,7 @@ static void
 parent_index_load(void)
 {
 	struct index_seed	 seed;
+	struct stat		 sb;
 	char			 path[PATH_MAX], line[64];
 	const char		*errstr;
 	char			*sp;
@@ -696,9 +697,12 @@ parent_index_load(void)
 	int			 fd, n = 0;
 
 	parent_index_path(path, sizeof(path));
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return;
-	if ((f = fdopen(fd, "r")) == NULL) {
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (f = fdopen(fd, "r")) == NULL) {
+		log_warnx("%s: not a regular file, ignored", path);
 		close(fd);
 		return;
 	}

@@ -55,6 +55,7 @@
 #define WG_LOG_EVERY	10	/* seconds between WireGuard address notes */
 #define WG_PEER_STALE	10	/* client: WireGuard silent, it may move */
 #define WG_POOL		8	/* sockets to WireGuard kept ready */
+#define WG_ASK_MAX	32	/* of them asked for at once, at most */
 #define ADDR_QUIET	5	/* seconds before an address may give way */
 #define PROVISIONAL_SECS 15	/* WireGuard answers data within 10 s */
 #define QUAL_CLIENT_SLOTS 8192	/* messages followed: WireGuard's window */
@@ -806,6 +807,9 @@ engine_wg_fill(void)
 	RB_FOREACH(s, session_tree, &sessions)
 		if (s->wg_fd == -1)
 			want++;
+	/* A few at a time: the parent answers each with a descriptor. */
+	if (want > WG_ASK_MAX)
+		want = WG_ASK_MAX;
 	while (wg_asked < want && engine_fd_take() == 0) {
 		wg_asked++;
 		if (ipcev_compose(&iev_parent, IMSG_SOCKET_WG_REQ, 0, -1,
@@ -852,9 +856,10 @@ engine_wg_socket(struct ipc_msg *msg)
 	RB_FOREACH(s, session_tree, &sessions)
 		if (s->wg_fd == -1)
 			break;
-	if (s != NULL)
+	if (s != NULL) {
 		engine_session_attach(s, msg->fd, &ws.local);
-	else if (nwgpool < WG_POOL) {
+		engine_wg_fill();
+	} else if (nwgpool < WG_POOL) {
 		wgpool[nwgpool].fd = msg->fd;
 		wgpool[nwgpool++].local = ws.local;
 	} else {
@@ -957,6 +962,12 @@ engine_session_free(struct session *s)
 
 	while ((pr = TAILQ_FIRST(&s->addrs)) != NULL)
 		engine_peer_free(pr);
+	if (s->qg != NULL) {
+		qual_group_free(s->qg);
+		free(s->qg);
+		s->qg = NULL;
+		nqgroups--;
+	}
 	engine_session_detach(s);
 	session_free(s, now.tv_sec);
 }
@@ -1195,11 +1206,13 @@ engine_server_route(struct peer *from, int k)
 			    siov[i].iov_len, now_us);
 		}
 		if (s->wg_fd == -1) {
-			/* An initiation waits for the session's socket. */
-			if (s->held_len == 0 && wg_type(siov[i].iov_base,
-			    siov[i].iov_len) == WG_INITIATION &&
-			    !wg_hs_duplicate(&hs_cache, siov[i].iov_base,
-			    siov[i].iov_len, now.tv_sec)) {
+			/*
+			 * The newest initiation waits for the session's
+			 * socket: an older one's answer would be stale.
+			 */
+			if (wg_type(siov[i].iov_base, siov[i].iov_len) ==
+			    WG_INITIATION && !wg_hs_duplicate(&hs_cache,
+			    siov[i].iov_base, siov[i].iov_len, now.tv_sec)) {
 				memcpy(s->held, siov[i].iov_base,
 				    WG_INITIATION_LEN);
 				s->held_len = WG_INITIATION_LEN;
@@ -1459,6 +1472,13 @@ engine_timer(int fd, short event, void *arg)
 		}
 	}
 	engine_wg_fill();
+}
+
+/* Whether initiations are checked now, not only asked for. */
+int
+engine_mac1_checked(void)
+{
+	return (rules.mac1 != NULL);
 }
 
 int64_t

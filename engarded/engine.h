@@ -183,6 +183,7 @@ extern struct timespec		 engine_start;
 extern struct qual_group	 client_qg;
 
 int64_t		 engine_age_ms(const struct timespec *);
+int		 engine_mac1_checked(void);
 void		 engine_swap(struct path *);
 void		 engine_reset_swaps(void);
 void		 engine_reload_request(uint32_t);

@@ -179,7 +179,9 @@ session_free(struct session *s, time_t now)
 	for (i = 0; i < SESS_INDEXES; i++)
 		if (s->idx[i].used) {
 			RB_REMOVE(index_tree, &indexes, &s->idx[i]);
-			grave_add(s->idx[i].index, now);
+			/* Never confirmed by WireGuard: not worth keeping. */
+			if (!s->provisional)
+				grave_add(s->idx[i].index, now);
 		}
 	if (s->init.used)
 		RB_REMOVE(init_tree, &inits, &s->init);
