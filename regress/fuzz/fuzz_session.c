@@ -660,7 +660,10 @@ sess_new(void)
 	return (s);
 }
 
-/* engine_session_free: its addresses, then its indexes to the graves. */
+/*
+ * engine_session_free: its addresses, then its indexes to the graves,
+ * unless it was made again on a guess WireGuard never confirmed.
+ */
 static void
 sess_free(struct session *s)
 {
@@ -672,8 +675,9 @@ sess_free(struct session *s)
 		client_free(pr);
 	if (s->qg != NULL)
 		fail("session %u freed with its quality group", s->id);
+	/* WireGuard never answered it: nothing to revive it by. */
 	for (i = 0; i < m->nhist; i++)
-		if (m->alive[i])
+		if (m->alive[i] && !m->provisional)
 			model_bury(m->hist[i], now.tv_sec);
 	m->s = NULL;
 	session_free(s, now.tv_sec);
