@@ -85,13 +85,14 @@ static int	parent_dst_wanted(const char *,
 		    const struct sockaddr_storage *);
 static void	parent_link_gone(struct plink *);
 static void	parent_index_add(struct ipc_msg *);
-static void	parent_index_path(char *, size_t);
+static void	parent_index_keep(uint32_t, time_t);
 static void	parent_index_save(void);
 static void	parent_index_load(void);
 static void	parent_reload(uint32_t, int);
 static int	parent_control_open(const char *, mode_t, gid_t);
 static void	parent_control_init(void);
-static void	parent_control_path_ro(const char *, char *, size_t);
+static void	parent_sock_sibling(const char *, const char *, const char *,
+		    char *, size_t);
 static int	parent_conf_fixed_changed(const struct config *,
 		    const struct config *);
 
@@ -626,24 +627,19 @@ parent_index_add(struct ipc_msg *msg)
 	if (conf.role != ROLE_SERVER || ipc_data(msg, &index,
 	    sizeof(index)) == -1)
 		fatalx("engine pipe: bad index");
+	parent_index_keep(index, time(NULL));
+}
+
+static void
+parent_index_keep(uint32_t index, time_t when)
+{
 	pindex[pindex_next].index = index;
-	pindex[pindex_next].when = time(NULL);
+	pindex[pindex_next].when = when;
 	pindex_next = (pindex_next + 1) % INDEX_KEEP;
 	if (npindex < INDEX_KEEP)
 		npindex++;
 }
 
-/* Beside the control socket: "x.sock" keeps them in "x.indexes". */
-static void
-parent_index_path(char *buf, size_t len)
-{
-	size_t	n = strlen(conf.csock);
-
-	if (n > 5 && strcmp(conf.csock + n - 5, ".sock") == 0)
-		snprintf(buf, len, "%.*s.indexes", (int)(n - 5), conf.csock);
-	else
-		snprintf(buf, len, "%s.indexes", conf.csock);
-}
 
 /*
  * Server: on the way out, however the engine went, the indexes of the
@@ -662,7 +658,9 @@ parent_index_save(void)
 
 	if (conf.role != ROLE_SERVER || npindex == 0)
 		return;
-	parent_index_path(path, sizeof(path));
+	/* Beside the control socket: "x.sock" keeps them in "x.indexes". */
+	parent_sock_sibling(conf.csock, ".indexes", ".indexes", path,
+	    sizeof(path));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) == -1 || (f = fdopen(fd, "w")) == NULL) {
@@ -696,7 +694,9 @@ parent_index_load(void)
 	time_t			 now = time(NULL);
 	int			 fd, n = 0;
 
-	parent_index_path(path, sizeof(path));
+	/* Beside the control socket: "x.sock" keeps them in "x.indexes". */
+	parent_sock_sibling(conf.csock, ".indexes", ".indexes", path,
+	    sizeof(path));
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
 		return;
@@ -723,11 +723,7 @@ parent_index_load(void)
 		seed.e[seed.n].age = age;
 		n++;
 		/* Kept again, should we stop before they are too old. */
-		pindex[pindex_next].index = index;
-		pindex[pindex_next].when = when;
-		pindex_next = (pindex_next + 1) % INDEX_KEEP;
-		if (npindex < INDEX_KEEP)
-			npindex++;
+		parent_index_keep(index, when);
 		if (++seed.n == INDEX_SEED_MAX) {
 			parent_compose(IMSG_INDEX_SEED, 0, -1, &seed,
 			    sizeof(seed));
@@ -1031,16 +1027,20 @@ parent_reload(uint32_t id, int reply)
 		parent_compose(IMSG_RELOAD_RESULT, id, -1, &rr, sizeof(rr));
 }
 
-/* The read-only socket: "x.sock" gives "x.ro.sock", anything else "x.ro". */
+/*
+ * A file beside the control socket: "x.sock" gives "x" and sock_suffix,
+ * anything else the path and suffix ("x.ro.sock" or "x.ro").
+ */
 static void
-parent_control_path_ro(const char *path, char *buf, size_t len)
+parent_sock_sibling(const char *path, const char *sock_suffix,
+    const char *suffix, char *buf, size_t len)
 {
 	size_t	n = strlen(path);
 
 	if (n > 5 && strcmp(path + n - 5, ".sock") == 0)
-		snprintf(buf, len, "%.*s.ro.sock", (int)(n - 5), path);
+		snprintf(buf, len, "%.*s%s", (int)(n - 5), path, sock_suffix);
 	else
-		snprintf(buf, len, "%s.ro", path);
+		snprintf(buf, len, "%s%s", path, suffix);
 }
 
 static int
@@ -1099,7 +1099,9 @@ parent_control_init(void)
 	parent_compose(IMSG_CONTROL_FD, 0, fd, &ro,
 	    sizeof(ro));
 
-	parent_control_path_ro(conf.csock, csock_ro, sizeof(csock_ro));
+	/* The read-only socket. */
+	parent_sock_sibling(conf.csock, ".ro.sock", ".ro", csock_ro,
+	    sizeof(csock_ro));
 	fd = parent_control_open(csock_ro, 0666, pw->pw_gid);
 	csock_ro_made = 1;
 	ro = 1;

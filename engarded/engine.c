@@ -106,7 +106,7 @@ static int	engine_server_route(struct peer *, int);
 static void	engine_server_to_wg(int);
 static void	engine_peer_request(struct peer *);
 static void	engine_clock_us(void);
-static void	engine_qual_client(int);
+static void	engine_qual_client(struct path *, int);
 static void	engine_qual_sync(void);
 static void	engine_qual_session(struct session *);
 static void	engine_qual_leave(struct peer *);
@@ -148,6 +148,7 @@ static union {
 }				 rctl[BATCH];
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static struct session		*sdest[BATCH];	/* server: smsg[k]'s session */
+static uint8_t			 rtype[BATCH];	/* rmsg[i]'s wg_type() */
 static int			 peer_fds, peer_fds_max;
 static time_t			 wg_logged, wg_last, req_second;
 static int			 req_count;
@@ -156,7 +157,6 @@ static struct wg_dedup		 dedup;
 struct qual_group		 client_qg;
 static int			 nqgroups;
 static uint64_t			 now_us;	/* fine, per batch measured */
-static struct path		*cur_path;
 static struct session_rules	 rules;
 static uint8_t			 mac1_key[WG_KEYLEN];
 static struct {
@@ -516,6 +516,8 @@ engine_filter(int n)
 		siov[k].iov_base = pkt[i];
 		siov[k].iov_len = rmsg[i].msg_len;
 		sidx[k] = i;
+		/* Its WireGuard type, once: everything after reads it. */
+		rtype[i] = wg_type(pkt[i], rmsg[i].msg_len);
 		k++;
 	}
 	return (k);
@@ -536,7 +538,7 @@ engine_hs_filter(int k, struct session **dest)
 	for (i = j = 0; i < k; i++) {
 		p = siov[i].iov_base;
 		len = siov[i].iov_len;
-		t = wg_type(p, len);
+		t = rtype[sidx[i]];
 		if (t >= WG_INITIATION && t <= WG_COOKIE &&
 		    wg_hs_duplicate(&hs_cache, p, len, now.tv_sec)) {
 			stats.hs_copies++;
@@ -620,7 +622,7 @@ engine_client_from_wg(int i)
 	char				 a[ADDR_STRLEN];
 	int				 t;
 
-	if ((t = wg_type(siov[i].iov_base, siov[i].iov_len)) == 0) {
+	if ((t = rtype[sidx[i]]) == 0) {
 		stats.not_wg++;
 		return (0);
 	}
@@ -687,14 +689,13 @@ engine_clock_us(void)
 
 /* Client: every copy of data that came on one path, for its figures. */
 static void
-engine_qual_client(int k)
+engine_qual_client(struct path *p, int k)
 {
-	struct path	*p = cur_path;
 	int		 i;
 
 	engine_clock_us();
 	for (i = 0; i < k; i++)
-		if (wg_type(siov[i].iov_base, siov[i].iov_len) == WG_DATA)
+		if (rtype[sidx[i]] == WG_DATA)
 			qual_copy(&client_qg, p->qbit, siov[i].iov_base,
 			    siov[i].iov_len, now_us);
 }
@@ -727,10 +728,8 @@ engine_client_path_batch(int fd, void *arg)
 		p->c.bytes_in += siov[i].iov_len;
 	p->c.pkts_in += k;
 	p->last_rx = now;
-	if (p->qbit != -1) {
-		cur_path = p;
-		engine_qual_client(k);
-	}
+	if (p->qbit != -1)
+		engine_qual_client(p, k);
 
 	if (wg_peer.ss_family == AF_UNSPEC) {
 		stats.no_wg_peer += k;
@@ -1197,7 +1196,7 @@ engine_server_route(struct peer *from, int k)
 		s->c.bytes_in += siov[i].iov_len;
 		s->last_rx = now;
 		if (s->qg != NULL && pr->q != NULL &&
-		    wg_type(siov[i].iov_base, siov[i].iov_len) == WG_DATA) {
+		    rtype[m] == WG_DATA) {
 			if (!timed) {
 				engine_clock_us();
 				timed = 1;
@@ -1210,8 +1209,8 @@ engine_server_route(struct peer *from, int k)
 			 * The newest initiation waits for the session's
 			 * socket: an older one's answer would be stale.
 			 */
-			if (wg_type(siov[i].iov_base, siov[i].iov_len) ==
-			    WG_INITIATION && !wg_hs_duplicate(&hs_cache,
+			if (rtype[m] == WG_INITIATION &&
+			    !wg_hs_duplicate(&hs_cache,
 			    siov[i].iov_base, siov[i].iov_len, now.tv_sec)) {
 				memcpy(s->held, siov[i].iov_base,
 				    WG_INITIATION_LEN);
@@ -1292,7 +1291,10 @@ engine_server_wg_batch(int fd, void *arg)
 	for (i = 0; i < k; i++) {
 		stats.wg.bytes_in += siov[i].iov_len;
 		s->c.bytes_out += siov[i].iov_len;
-		/* The parent keeps them for a restart. */
+		/* Handshakes name indexes; the parent keeps them. */
+		if (rtype[sidx[i]] != WG_INITIATION &&
+		    rtype[sidx[i]] != WG_RESPONSE)
+			continue;
 		if ((index = session_learn(s, siov[i].iov_base,
 		    siov[i].iov_len)) != 0 && ipcev_compose(&iev_parent,
 		    IMSG_INDEX_ADD, 0, -1, &index, sizeof(index)) == -1)

@@ -66,7 +66,6 @@ static struct grave_tree graves = RB_INITIALIZER(&graves);
 static struct grave	 grave_slots[GRAVE_SLOTS];
 static unsigned int	 grave_next;
 
-static void	 grave_add(uint32_t, time_t);
 
 static uint32_t	 get32(const uint8_t *);
 
@@ -99,12 +98,6 @@ grave_cmp(struct grave *a, struct grave *b)
 /* An index a session had until when, seconds on the engine's clock. */
 void
 session_grave(uint32_t index, time_t when)
-{
-	grave_add(index, when);
-}
-
-static void
-grave_add(uint32_t index, time_t when)
 {
 	struct grave	*g = &grave_slots[grave_next], *old;
 
@@ -181,7 +174,7 @@ session_free(struct session *s, time_t now)
 			RB_REMOVE(index_tree, &indexes, &s->idx[i]);
 			/* Never confirmed by WireGuard: not worth keeping. */
 			if (!s->provisional)
-				grave_add(s->idx[i].index, now);
+				session_grave(s->idx[i].index, now);
 		}
 	if (s->init.used)
 		RB_REMOVE(init_tree, &inits, &s->init);
@@ -385,7 +378,8 @@ session_admit(const uint8_t *p, size_t len, struct peer *pr,
 			return (ADMIT_DENIED);
 		return (ADMIT_NEW);
 	default:
-		index = wg_receiver(p, len);
+		index = get32(p + (t == WG_RESPONSE ? WG_RECEIVER_OFF_RESP :
+		    WG_RECEIVER_OFF));
 		if ((s = session_by_index(index)) == NULL) {
 			/* Ours may have missed it: WireGuard decides. */
 			if (pr != NULL && pr->sess != NULL) {
