@@ -128,6 +128,7 @@ enum sect_key {
 	SK_CSOCK,
 	SK_SOCKBUF,
 	SK_DEDUP,
+	SK_RTPRIO,
 	SK_ALLOWED,
 	SK_PUBKEY,
 	SK_MAX_SESSIONS,
@@ -150,6 +151,7 @@ static const struct keydef sect_keys[SK_MAX] = {
 	[SK_CSOCK] =		{ "controlSocket",	R_BOTH },
 	[SK_SOCKBUF] =		{ "socketBuffer",	R_BOTH },
 	[SK_DEDUP] =		{ "dedup",		R_BOTH },
+	[SK_RTPRIO] =		{ "realtimePriority",	R_BOTH },
 	[SK_ALLOWED] =		{ "allowedSources",	R_SERVER },
 	[SK_PUBKEY] =		{ "wireguardPublicKey",	R_SERVER },
 	[SK_MAX_SESSIONS] =	{ "maxSessions",	R_SERVER },
@@ -1885,6 +1887,9 @@ parse_section(struct cparse *p, const struct ynode *key,
 			break;
 		case SK_DEDUP:
 			get_bool(p, v, &c->dedup);
+			break;
+		case SK_RTPRIO:
+			get_uint(p, v, 0, CONF_RTPRIO_MAX, &c->rtprio);
 			break;
 		case SK_ALLOWED:
 			parse_allowed(p, v, c);

@@ -33,6 +33,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,7 @@ static void	parent_index_keep(uint32_t, time_t);
 static void	parent_index_save(void);
 static void	parent_index_load(void);
 static void	parent_reload(uint32_t, int);
+static void	parent_engine_sched(void);
 static int	parent_control_open(const char *, mode_t, gid_t);
 static void	parent_control_init(void);
 static void	parent_sock_sibling(const char *, const char *, const char *,
@@ -268,6 +270,9 @@ main(int argc, char *argv[], char *envp[])
 	    (conf.role == ROLE_SERVER && conf.has_pubkey ? PROC_MAC1 : 0));
 
 	setproctitle("parent");
+	/* Else the engine keeps what it inherited (chrt(1) on engarded). */
+	if (conf.rtprio != 0)
+		parent_engine_sched();
 
 	signal(SIGPIPE, SIG_IGN);
 	evsignal_assign(&ev_sigint, base, SIGINT, parent_sig, NULL);
@@ -925,6 +930,38 @@ parent_links_update(void *arg)
 	}
 }
 
+/*
+ * realtimePriority: the engine alone runs SCHED_FIFO, so that a packet
+ * never waits behind ordinary processes for a CPU; 0 puts it back among
+ * them.  A flood then takes up to the kernel's real-time share of a CPU
+ * (sched_rt_runtime_us, 95%).  Failing is not fatal: the engine forwards
+ * as before.
+ */
+static void
+parent_engine_sched(void)
+{
+	struct sched_param	sp;
+	int			policy = SCHED_OTHER;
+
+	memset(&sp, 0, sizeof(sp));
+	if (conf.rtprio != 0) {
+		policy = SCHED_FIFO;
+		sp.sched_priority = (int)conf.rtprio;
+	}
+	if (sched_setscheduler(engine_pid, policy | SCHED_RESET_ON_FORK,
+	    &sp) == -1) {
+		log_warn("realtimePriority %u: the engine keeps its "
+		    "scheduling (under systemd: RestrictRealtime=no and "
+		    "CAP_SYS_NICE)", conf.rtprio);
+		return;
+	}
+	if (conf.rtprio != 0)
+		log_info("engine: real-time priority %u (SCHED_FIFO)",
+		    conf.rtprio);
+	else
+		log_info("engine: normal scheduling");
+}
+
 /* Settings that only a restart can change. */
 static int
 parent_conf_fixed_changed(const struct config *o, const struct config *n)
@@ -1013,7 +1050,11 @@ parent_reload(uint32_t id, int reply)
 		nconf.has_pubkey = 0;
 	}
 
-	conf = nconf;
+	if (nconf.rtprio != conf.rtprio) {
+		conf = nconf;
+		parent_engine_sched();
+	} else
+		conf = nconf;
 	parent_send_conf();
 	if (wg_fd != -1)
 		parent_send_wg(wg_fd);

@@ -41,6 +41,7 @@
 #define CONF_CRED_LEN		128
 #define CONF_MAX_DSTS		4	/* client dstAddr: one per path family */
 #define CONF_MAX_PREFIXES	64	/* server allowedSources */
+#define CONF_RTPRIO_MAX		99	/* realtimePriority, SCHED_FIFO */
 #define CONF_MAX_SESSIONS	1024	/* server maxSessions, default */
 #define CONF_SESSIONS_LIMIT	65536	/* maxSessions, at most */
 #define CONF_SESSION_ADDRS	16	/* server maxSessionAddresses, default */
@@ -120,6 +121,7 @@ struct config {
 	char			csock[108];	/* sun_path */
 	uint32_t		sockbuf;	/* bytes, rcv and snd */
 	int			dedup;		/* first copy of data only */
+	uint32_t		rtprio;		/* realtimePriority, 0: none */
 
 	/* Server admission. */
 	struct conf_prefix	allowed[CONF_MAX_PREFIXES];	/* allowedSources */

@@ -24,7 +24,8 @@
  *   clientTimeout (server only), writeTimeout, then excludedInterfaces,
  *   interfaceLabels and dstOverrides (client only), then allowedSources,
  *   wireguardPublicKey, maxSessions and maxSessionAddresses (server only),
- *   webManager, user, chroot, controlSocket, socketBuffer, dedup;
+ *   webManager, user, chroot, controlSocket, socketBuffer, dedup,
+ *   realtimePriority;
  * - dstAddr is one address, or a block sequence when a client has several;
  * - every key is printed, defaults included, except wireguardPublicKey,
  *   printed only when set, in base64 as wg(8) shows it, and webManager,
@@ -93,6 +94,7 @@ print_config(const struct config *conf)
 	printf("\n  socketBuffer: ");
 	print_size(conf->sockbuf);
 	printf("\n  dedup: %s\n", conf->dedup ? "on" : "off");
+	printf("  realtimePriority: %u\n", conf->rtprio);
 
 	/* Whoever prints to stderr next must come after us. */
 	fflush(stdout);

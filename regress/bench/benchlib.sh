@@ -148,13 +148,14 @@ bench_nft_packets()
 # --- the relays -------------------------------------------------------------
 
 # bench_conf n dst: engarded on links 1..n (the others excluded), the
-# server forwarding to dst; both with dedup on when BENCH_DEDUP is set.
+# server forwarding to dst; both with dedup on when BENCH_DEDUP is set,
+# and their engines SCHED_FIFO at BENCH_RTPRIO when that is.
 bench_conf()
 {
 	local i=1
 	{
 		echo "client:"
-		[ -n "${BENCH_DEDUP:-}" ] && echo "  dedup: on"
+		bench_conf_own
 		echo "  description: \"bench client\""
 		echo "  listenAddr: \"$EG_LISTEN\""
 		echo "  dstAddr: \"$(bench_addr 1 server):$EG_PORT\""
@@ -175,12 +176,19 @@ bench_conf()
 		done
 		echo "  controlSocket: \"$EG_TMP/client.sock\""
 		echo "server:"
-		[ -n "${BENCH_DEDUP:-}" ] && echo "  dedup: on"
+		bench_conf_own
 		echo "  description: \"bench server\""
 		echo "  listenAddr: \"0.0.0.0:$EG_PORT\""
 		echo "  dstAddr: \"$2\""
 		echo "  controlSocket: \"$EG_TMP/server.sock\""
 	} >"$EG_CONF"
+}
+
+bench_conf_own()
+{
+	[ -n "${BENCH_DEDUP:-}" ] && echo "  dedup: on"
+	[ -n "${BENCH_RTPRIO:-}" ] && echo "  realtimePriority: $BENCH_RTPRIO"
+	:
 }
 
 # bench_bound ns port: something listens on that UDP port.
@@ -217,6 +225,9 @@ bench_up()
 		wait_for 5 bench_paths_active "$n" ||
 		    die "engarded client: not $n active paths:" \
 		    "$(ctl client show interfaces)"
+		[ -z "${BENCH_RTPRIO:-}" ] || bench_fifo ||
+		    die "realtimePriority $BENCH_RTPRIO not applied:" \
+		    "$(cat "$EG_TMP"/*.log)"
 		BENCH_PIDS="$EG_SRV $EG_CLI";;
 	floor)
 		ns_spawn "$SERVER" "$EG_TMP/server.log" "$RELAY" server \
@@ -239,6 +250,22 @@ bench_up()
 		    die "relay client: $(cat "$EG_TMP/client.log")";;
 	*)	die "bench_up: eng or floor";;
 	esac
+	# The floor gets what realtimePriority gives engarded's engines.
+	if [ "$impl" = floor ] && [ -n "${BENCH_RTPRIO:-}" ]; then
+		chrt -f -p "$BENCH_RTPRIO" "$EG_SRV" >/dev/null &&
+		    chrt -f -p "$BENCH_RTPRIO" "$EG_CLI" >/dev/null ||
+		    die "chrt -f $BENCH_RTPRIO on the floor relays"
+	fi
+}
+
+# bench_fifo: both engines of engarded run SCHED_FIFO at BENCH_RTPRIO.
+bench_fifo()
+{
+	local p
+	for p in $(engine_of "$EG_SRV") $(engine_of "$EG_CLI"); do
+		[ "$(sed 's/^.*) //' "/proc/$p/stat" | awk '{ print $39, $38 }')" \
+		    = "1 $BENCH_RTPRIO" ] || return 1
+	done
 }
 
 # bench_status key: a figure of engarded's server status ("-" for the
@@ -474,15 +501,31 @@ bench_sent()
 # gaps this machine's scheduling makes on its own.
 bench_steady()
 {
-	local impl=$1 count=$((5000 * $2))
-	bench_up "$impl" 2
-	bench_warm
-	sink_start "$SERVER" st -n "$count" -i 2 -t 30 "$BENCH_SINK"
-	udp_send "$CLIENT" st.tx -w -r 5000 -n "$count" -s 1400 -t 30 \
-	    "$EG_LISTEN"
+	local count=$((5000 * $2))
+	bench_fo_start "$1" st "$count"
+	proc_wait "$EG_PID" 30 || die "steady sender: $(cat "$EG_TMP/st.tx.json")"
 	sink_wait st 30
-	bench_rec fo_gap_steady "$impl" "$(result st max_gap_added_us)"
+	bench_rec "fo_gap_steady${BENCH_RTPRIO:+_rt}" "$1" \
+	    "$(result st max_gap_added_us)"
 	bench_down
+}
+
+# bench_fo_start impl name count: the relay up (impl eng or floor), a
+# sink, and a sender of count datagrams at 5000/s of 1400 bytes in the
+# background ($EG_PID); impl direct needs no relay.
+bench_fo_start()
+{
+	local impl=$1 to=$EG_LISTEN sink=$BENCH_SINK
+	if [ "$impl" = direct ]; then
+		to=$(bench_addr 1 server):9000
+		sink=$to
+	else
+		bench_up "$impl" 2
+		bench_warm
+	fi
+	sink_start "$SERVER" "$2" -n "$3" -i 2 -t 30 "$sink"
+	ns_spawn "$CLIENT" "$EG_TMP/$2.tx.json" "$UDPGEN" send -w -r 5000 \
+	    -n "$3" -s 1400 -t 30 "$to"
 }
 
 # bench_failover impl cut down secs: 5000/s of 1400 bytes over 2 links
@@ -491,24 +534,20 @@ bench_steady()
 # and how long until it carries packets again.
 bench_failover()
 {
-	local impl=$1 count=$((5000 * $4)) base t0 t1 v i sender
-	bench_up "$impl" 2
-	bench_warm
-	sink_start "$SERVER" fo -n "$count" -i 2 -t 30 "$BENCH_SINK"
-	ns_spawn "$CLIENT" "$EG_TMP/fo.tx.json" "$UDPGEN" send -w -r 5000 \
-	    -n "$count" -s 1400 -t 30 "$EG_LISTEN"
+	local impl=$1 count=$((5000 * $4)) base t0 t1 v i sender sfx
+	bench_fo_start "$impl" fo "$count"
 	sender=$EG_PID
 	sleep "$2"
 	link_block 2
 	link_down 2
 	sleep "$3"
-	base=$(bench_sent "$impl")
+	[ "$impl" = direct ] || base=$(bench_sent "$impl")
 	link_unblock 2
 	link_up 2
 	t0=$(bench_now_ns)
 	t1=
 	i=0
-	while [ $i -lt 500 ]; do
+	while [ "$impl" != direct ] && [ $i -lt 500 ]; do
 		v=$(bench_sent "$impl")
 		if [ -n "$v" ] && [ "$v" -gt "$base" ]; then
 			t1=$(bench_now_ns)
@@ -520,12 +559,20 @@ bench_failover()
 	proc_wait "$sender" 30 || die "failover sender: $(cat \
 	    "$EG_TMP/fo.tx.json")"
 	sink_wait fo 30
-	bench_rec fo_lost "$impl" "$(result fo lost)"
-	bench_rec fo_gap "$impl" "$(result fo max_gap_us)"
+	if [ "$impl" = direct ]; then
+		# What cutting link 2 costs a stream on link 1 with no relay.
+		bench_rec fo_direct_gap "$impl" "$(result fo max_gap_added_us)"
+		return
+	fi
+	sfx=${BENCH_RTPRIO:+_rt}
+	bench_rec "fo_lost$sfx" "$impl" "$(result fo lost)"
+	bench_rec "fo_gap$sfx" "$impl" "$(result fo max_gap_us)"
 	# The stream's interval plus 1 ms at most: what the path added to
 	# the sender's own gaps, by kernel arrival time (udpgen sink).
-	bench_rec fo_gap_added "$impl" "$(result fo max_gap_added_us)"
-	if [ -n "$t1" ]; then
+	bench_rec "fo_gap_added$sfx" "$impl" "$(result fo max_gap_added_us)"
+	if [ -n "$sfx" ]; then
+		:
+	elif [ -n "$t1" ]; then
 		bench_rec fo_back "$impl" "$(calc "($t1 - $t0) / 1000000")"
 	else
 		note "failover $impl: link 2 carried nothing within 5 s"

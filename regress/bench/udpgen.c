@@ -129,6 +129,8 @@ struct delays {
 	int64_t		 prev;		/* the last one-way delay, ns */
 	int		 any;
 	uint64_t	 maxadd;
+	uint64_t	 maxadd_at;	/* its arrival, CLOCK_MONOTONIC */
+	int64_t		 rt_off;	/* CLOCK_REALTIME - CLOCK_MONOTONIC */
 };
 
 __dead static void usage(void);
@@ -519,8 +521,10 @@ delay_step(const struct msghdr *mh, uint64_t tx, struct delays *d)
 		dl = (int64_t)((uint64_t)ts.tv_sec * NSEC +
 		    (uint64_t)ts.tv_nsec - tx);
 		if (d->any && dl > d->prev &&
-		    (uint64_t)(dl - d->prev) > d->maxadd)
+		    (uint64_t)(dl - d->prev) > d->maxadd) {
 			d->maxadd = dl - d->prev;
+			d->maxadd_at = tx + (uint64_t)(dl - d->rt_off);
+		}
 		d->prev = dl;
 		d->any = 1;
 		return;
@@ -874,7 +878,8 @@ gen_sink(int argc, char *argv[])
 	uint64_t		 maxgap = 0, gapend = 0, idlens, lost, ts;
 	uint64_t		 echoed = 0, echoerr = 0, runs, before;
 	int64_t			 first;
-	struct delays		 dly = { 0, 0, 0 };
+	struct delays		 dly;
+	struct timespec		 rt;
 	static union {
 		struct cmsghdr	 hdr;
 		char		 buf[CMSG_SPACE(sizeof(struct timespec))];
@@ -925,6 +930,11 @@ gen_sink(int argc, char *argv[])
 		writeready(ready, fd);
 
 	t0 = now_ns();
+	memset(&dly, 0, sizeof(dly));
+	if (clock_gettime(CLOCK_REALTIME, &rt) == -1)
+		err(1, "clock_gettime");
+	dly.rt_off = (int64_t)((uint64_t)rt.tv_sec * NSEC +
+	    (uint64_t)rt.tv_nsec - now_ns());
 	deadline = t0 + (uint64_t)(maxsec * NSEC);
 	idlens = (uint64_t)(idle * NSEC);
 	pfd.fd = fd;
@@ -1001,12 +1011,13 @@ gen_sink(int argc, char *argv[])
 	    ",\"lat_p99_us\":%" PRIu64 ",\"lat_max_us\":%" PRIu64
 	    ",\"max_gap_us\":%" PRIu64 ",\"max_gap_end_ns\":%" PRIu64
 	    ",\"max_gap_added_us\":%" PRIu64
+	    ",\"max_gap_added_end_ns\":%" PRIu64
 	    ",\"bad\":%" PRIu64
 	    ",\"out_of_range\":%" PRIu64 ",\"handshakes\":%" PRIu64
 	    ",\"seconds\":%.3f",
 	    s.received, s.unique, s.dups, lost, s.reordered,
 	    us(hist_pct(lat, 0.50)), us(hist_pct(lat, 0.99)), us(lat->max),
-	    us(maxgap), gapend, us(dly.maxadd), s.bad, s.outofrange,
+	    us(maxgap), gapend, us(dly.maxadd), dly.maxadd_at, s.bad, s.outofrange,
 	    s.handshakes,
 	    (double)(now_ns() - t0) / NSEC);
 	if (echo)

@@ -685,6 +685,32 @@ test_dedup(void **state)
 	    "  dedup: on\n", ROLE_NONE);
 }
 
+/* realtimePriority: off by default, SCHED_FIFO's 1 to 99 when set. */
+static void
+test_rtprio(void **state)
+{
+	struct config	conf;
+
+	(void)state;
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n", ROLE_NONE,
+	    &conf);
+	assert_int_equal(conf.rtprio, 0);
+	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  realtimePriority: 99\n", ROLE_NONE, &conf);
+	assert_int_equal(conf.rtprio, 99);
+	expect_ok("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  realtimePriority: 0\n", ROLE_NONE, &conf);
+	assert_int_equal(conf.rtprio, 0);
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  realtimePriority: 100\n", ROLE_NONE, 1,
+	    ":4: server.realtimePriority: \"100\": must be at most 99", NULL);
+	expect_errs("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  realtimePriority: fifo\n", ROLE_NONE, 1,
+	    ":4: server.realtimePriority: \"fifo\": not an integer", NULL);
+	round_trip("server:\n  listenAddr: :1\n  dstAddr: :2\n"
+	    "  realtimePriority: 20\n", ROLE_NONE);
+}
+
 /* Go engarde reads clientTimeout: 0 as its default of 30 s. */
 static void
 test_client_timeout_zero(void **state)
@@ -1221,7 +1247,8 @@ test_print_client(void **state)
 	    "  chroot: \"/var/lib/engarde\"\n"
 	    "  controlSocket: \"/var/run/eg.sock\"\n"
 	    "  socketBuffer: 8M\n"
-	    "  dedup: off\n");
+	    "  dedup: off\n"
+	    "  realtimePriority: 0\n");
 	free(out);
 
 	expect_ok("client:\n  listenAddr: :1\n  dstAddr: :2\n", ROLE_NONE,
@@ -1240,7 +1267,8 @@ test_print_client(void **state)
 	    "  chroot: \"/var/empty\"\n"
 	    "  controlSocket: \"/run/engarded.sock\"\n"
 	    "  socketBuffer: 4M\n"
-	    "  dedup: off\n");
+	    "  dedup: off\n"
+	    "  realtimePriority: 0\n");
 	free(out);
 }
 
@@ -1272,7 +1300,8 @@ test_print_server(void **state)
 	    "  chroot: \"/\"\n"
 	    "  controlSocket: \"/run/engarded-server.sock\"\n"
 	    "  socketBuffer: 64K\n"
-	    "  dedup: off\n");
+	    "  dedup: off\n"
+	    "  realtimePriority: 0\n");
 	free(out);
 }
 
@@ -2140,6 +2169,7 @@ main(void)
 		cmocka_unit_test(test_err_numbers),
 		cmocka_unit_test(test_client_timeout_zero),
 		cmocka_unit_test(test_dedup),
+		cmocka_unit_test(test_rtprio),
 		cmocka_unit_test(test_err_unknown_key),
 		cmocka_unit_test(test_err_type),
 		cmocka_unit_test(test_err_too_many),
