@@ -24,7 +24,7 @@
 #include <net/if.h>
 #include <stdint.h>
 
-#define CTL_VERSION		2
+#define CTL_VERSION		3
 #define CTL_LABEL_LEN		64
 #define CTL_DESCR_LEN		256
 #define CTL_TEXT_LEN		4096
@@ -80,6 +80,7 @@ struct ctl_counters {
 	uint64_t	bytes_out;
 	uint64_t	drops;
 	uint64_t	errors;
+	uint64_t	gso_out;	/* of pkts_out, sent in GSO messages */
 };
 
 struct ctl_status {

@@ -154,6 +154,7 @@ j_counters(json_t *obj, const struct ctl_counters *c)
 	j_set(obj, "bytes_in", j_uint(c->bytes_in));
 	j_set(obj, "packets_out", j_uint(c->pkts_out));
 	j_set(obj, "bytes_out", j_uint(c->bytes_out));
+	j_set(obj, "packets_out_gso", j_uint(c->gso_out));
 	j_set(obj, "drops", j_uint(c->drops));
 	j_set(obj, "errors", j_uint(c->errors));
 }
@@ -334,6 +335,7 @@ json_status(const struct ctl_status *st)
 	o = j_check(json_object());
 	j_set(o, "packets", j_uint(st->wg.pkts_out));
 	j_set(o, "bytes", j_uint(st->wg.bytes_out));
+	j_set(o, "packets_gso", j_uint(st->wg.gso_out));
 	j_set(o, "drops", j_uint(st->wg.drops));
 	j_set(top, "to_wireguard", o);
 

@@ -447,6 +447,7 @@ control_counters(struct ctl_counters *cc, const struct counters *c)
 	cc->bytes_out = c->bytes_out;
 	cc->drops = c->drops_out;
 	cc->errors = c->errors;
+	cc->gso_out = c->gso_out;
 }
 
 static void

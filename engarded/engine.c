@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/tree.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <errno.h>
 #include <event.h>
@@ -48,6 +49,8 @@
 
 #define BATCH		64	/* datagrams per system call */
 #define READS_MAX	8	/* batches per socket per wake-up */
+#define GSO_SEGS	64	/* datagrams per GSO message (kernel's limit) */
+#define GSO_BYTES	65507	/* and their bytes: IPv4's largest payload */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
 #define PEER_RETRY	5	/* seconds between failed socket requests */
 #define PEER_REQ_RATE	200	/* socket requests a second, more next tick */
@@ -74,6 +77,11 @@ static int	engine_recv(int, int, int, struct counters *);
 static int	engine_filter(int);
 static int	engine_hs_filter(int, struct session **);
 static void	engine_buffers_init(void);
+static int	engine_gso_pack(int, int, const struct sockaddr_storage *,
+		    socklen_t);
+static int	engine_send_msgs(int, struct mmsghdr *, int, int,
+		    struct counters *, int *);
+static void	engine_send_plain(int, int, int, struct counters *, int *);
 static void	engine_send(int, int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static int	engine_client_from_wg(int);
@@ -149,6 +157,17 @@ static union {
 static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static struct session		*sdest[BATCH];	/* server: smsg[k]'s session */
 static uint8_t			 rtype[BATCH];	/* rmsg[i]'s wg_type() */
+/* The same datagrams as runs of equal size, each run one GSO message. */
+static struct mmsghdr		 gmsg[BATCH];
+static struct {
+	int		 first;		/* gmsg[j] holds siov[first..] */
+	int		 count;		/* datagrams in gmsg[j] */
+	size_t		 bytes;
+}				 grun[BATCH];
+static union {
+	struct cmsghdr	hdr;
+	char		buf[CMSG_SPACE(sizeof(uint16_t))];
+}				 gctl[BATCH];
 static int			 peer_fds, peer_fds_max;
 static time_t			 wg_logged, wg_last, req_second;
 static int			 req_count;
@@ -469,11 +488,21 @@ ENGINE_READ(server_wg)
 static int
 engine_recv(int fd, int names, int ctl, struct counters *c)
 {
+	static int	 dirty = BATCH, last_names = -1, last_ctl = -1;
 	struct msghdr	*mh;
 	int		 i, n;
 
-	/* The buffers stay; only what the kernel wrote back is reset. */
-	for (i = 0; i < BATCH; i++) {
+	/*
+	 * The buffers stay; only the headers the kernel wrote back are
+	 * reset, those of the last call's datagrams: at a packet per wake-
+	 * up, touching all 64 was most of the engine's own memory traffic.
+	 */
+	if (names != last_names || ctl != last_ctl) {
+		dirty = BATCH;
+		last_names = names;
+		last_ctl = ctl;
+	}
+	for (i = 0; i < dirty; i++) {
 		mh = &rmsg[i].msg_hdr;
 		mh->msg_name = names ? &rname[i] : NULL;
 		mh->msg_namelen = names ? sizeof(rname[i]) : 0;
@@ -482,6 +511,7 @@ engine_recv(int fd, int names, int ctl, struct counters *c)
 		mh->msg_flags = 0;
 	}
 	n = recvmmsg(fd, rmsg, BATCH, MSG_DONTWAIT, NULL);
+	dirty = n > 0 ? n : 0;
 	if (n == -1) {
 		/* ICMP errors of earlier sends surface here: not ours. */
 		if (errno != EAGAIN && errno != EINTR &&
@@ -558,26 +588,81 @@ engine_hs_filter(int k, struct session **dest)
 }
 
 /*
- * Send the lined-up batch on fd, never waiting: what the socket does not
- * take now is counted as dropped on this path alone.
+ * Line up siov[first..first+n) as GSO messages in gmsg[]: each a run of
+ * datagrams of one size (the last may be shorter), which the kernel cuts
+ * apart again, so that the run goes down the stack once.  Returns how
+ * many messages that makes.
  */
-static void
-engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
+static int
+engine_gso_pack(int first, int n, const struct sockaddr_storage *to,
+    socklen_t tolen)
+{
+	struct msghdr	*mh;
+	struct cmsghdr	*cm;
+	uint16_t	 seg;
+	size_t		 sz, len, total;
+	int		 i = first, j, k = first + n, m = 0;
+
+	while (i < k) {
+		sz = total = siov[i].iov_len;
+		for (j = i + 1; j < k && j - i < GSO_SEGS; j++) {
+			len = siov[j].iov_len;
+			if (len > sz || total + len > GSO_BYTES)
+				break;
+			total += len;
+			if (len < sz) {
+				j++;
+				break;
+			}
+		}
+		mh = &gmsg[m].msg_hdr;
+		memset(mh, 0, sizeof(*mh));
+		mh->msg_name = (void *)to;
+		mh->msg_namelen = tolen;
+		mh->msg_iov = &siov[i];
+		mh->msg_iovlen = j - i;
+		if (j - i > 1) {
+			mh->msg_control = gctl[m].buf;
+			mh->msg_controllen = sizeof(gctl[m].buf);
+			cm = CMSG_FIRSTHDR(mh);
+			cm->cmsg_level = SOL_UDP;
+			cm->cmsg_type = UDP_SEGMENT;
+			cm->cmsg_len = CMSG_LEN(sizeof(seg));
+			seg = (uint16_t)sz;
+			memcpy(CMSG_DATA(cm), &seg, sizeof(seg));
+		}
+		grun[m].first = i;
+		grun[m].count = j - i;
+		grun[m].bytes = total;
+		m++;
+		i = j;
+	}
+	return (m);
+}
+
+/*
+ * Send msgs[0..n) on fd, never waiting; grun[] gives how many datagrams
+ * each holds when gso is set, else each holds one, siov[first + j].
+ * Returns how many messages were dealt with: fewer than n only when the
+ * socket refused GSO, from that message on.
+ */
+static int
+engine_send_msgs(int fd, struct mmsghdr *msgs, int first, int n,
     struct counters *c, int *last_errno)
 {
-	socklen_t	tolen = to != NULL ? addr_len(to) : 0;
-	int		i, r, k = first + n, off = first, retried = 0;
+	struct mmsghdr	*gso = msgs == gmsg ? gmsg : NULL;
+	int		 i, r, cnt, off = 0, retried = 0;
 
-	for (i = first; i < k; i++) {
-		smsg[i].msg_hdr.msg_name = (void *)to;
-		smsg[i].msg_hdr.msg_namelen = tolen;
-	}
-	while (off < k) {
-		r = sendmmsg(fd, &smsg[off], k - off, MSG_DONTWAIT);
+	while (off < n) {
+		r = sendmmsg(fd, &msgs[off], n - off, MSG_DONTWAIT);
 		if (r > 0) {
-			for (i = off; i < off + r; i++)
-				c->bytes_out += siov[i].iov_len;
-			c->pkts_out += r;
+			for (i = off; i < off + r; i++) {
+				c->pkts_out += gso ? grun[i].count : 1;
+				if (gso && grun[i].count > 1)
+					c->gso_out += grun[i].count;
+				c->bytes_out += gso ? grun[i].bytes :
+				    siov[first + i].iov_len;
+			}
 			off += r;
 			continue;
 		}
@@ -591,9 +676,30 @@ engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
 			retried = 1;
 			continue;
 		}
-		/* Too big for the path: this datagram alone, send the rest. */
+		cnt = gso ? grun[off].count : 1;
+		/*
+		 * No GSO on this socket: a route through IPsec (EIO), a
+		 * kernel or device that cannot (EINVAL).  The rest goes one
+		 * by one, now and from now on.
+		 */
+		if (gso && cnt > 1 && (errno == EIO || errno == EINVAL)) {
+			log_info("UDP GSO refused (%s): this socket's "
+			    "datagrams go one by one", strerror(errno));
+			c->nogso = 1;
+			return (off);
+		}
+		/*
+		 * Too big for the path: this message alone, send the rest.
+		 * A run goes again one by one, as a shorter last one fits.
+		 */
+		if (errno == EMSGSIZE && gso && cnt > 1) {
+			engine_send_plain(fd, grun[off].first, cnt, c,
+			    last_errno);
+			off++;
+			continue;
+		}
 		if (errno == EMSGSIZE) {
-			c->drops_out++;
+			c->drops_out += cnt;
 			c->errors++;
 			off++;
 			continue;
@@ -602,11 +708,52 @@ engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
 		 * A full queue, a link going down, a firewall: the rest would
 		 * fail the same way, one system call each.  Drop it.
 		 */
-		c->drops_out += k - off;
+		for (i = off; i < n; i++)
+			c->drops_out += gso ? grun[i].count : 1;
 		if (errno != EAGAIN && errno != ENOBUFS)
 			c->errors++;
 		break;
 	}
+	return (n);
+}
+
+/*
+ * Send the lined-up batch on fd, never waiting: what the socket does not
+ * take now is counted as dropped on this path alone.  Runs of datagrams
+ * of one size go as single GSO messages where the socket takes them.
+ */
+static void
+engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
+    struct counters *c, int *last_errno)
+{
+	socklen_t	tolen = to != NULL ? addr_len(to) : 0;
+	int		i, m, done;
+
+	/* Addressed first: a run refused as a whole goes one by one. */
+	for (i = first; i < first + n; i++) {
+		smsg[i].msg_hdr.msg_name = (void *)to;
+		smsg[i].msg_hdr.msg_namelen = tolen;
+	}
+	if (n > 1 && !c->nogso && (m = engine_gso_pack(first, n, to,
+	    tolen)) < n) {
+		if ((done = engine_send_msgs(fd, gmsg, first, m, c,
+		    last_errno)) == m)
+			return;
+		/* Refused: what is left goes one by one. */
+		for (i = 0; i < done; i++) {
+			first += grun[i].count;
+			n -= grun[i].count;
+		}
+	}
+	engine_send_plain(fd, first, n, c, last_errno);
+}
+
+/* smsg[first..first+n), addressed, one datagram a message. */
+static void
+engine_send_plain(int fd, int first, int n, struct counters *c,
+    int *last_errno)
+{
+	(void)engine_send_msgs(fd, &smsg[first], first, n, c, last_errno);
 }
 
 /*

@@ -40,6 +40,8 @@ struct counters {
 	uint64_t	bytes_out;
 	uint64_t	drops_out;	/* copies the socket would not take */
 	uint64_t	errors;		/* other send and receive errors */
+	uint64_t	gso_out;	/* of pkts_out, in GSO messages */
+	int		nogso;		/* the socket refused GSO */
 };
 
 /*

@@ -356,6 +356,7 @@ http_counters(json_t *o, const struct ctl_counters *c)
 	json_object_set_new(o, "bytes_in", http_uint(c->bytes_in));
 	json_object_set_new(o, "packets_out", http_uint(c->pkts_out));
 	json_object_set_new(o, "bytes_out", http_uint(c->bytes_out));
+	json_object_set_new(o, "packets_out_gso", http_uint(c->gso_out));
 	json_object_set_new(o, "drops", http_uint(c->drops));
 	return (o);
 }
@@ -796,6 +797,9 @@ http_metrics(struct evhttp_request *req, const char *arg)
 		    offsetof(struct ctl_counters, pkts_out) },
 		{ "bytes_sent_total", "Bytes sent toward the far side.",
 		    offsetof(struct ctl_counters, bytes_out) },
+		{ "packets_sent_gso_total", "Of the packets sent, those sent "
+		    "in GSO messages of several.",
+		    offsetof(struct ctl_counters, gso_out) },
 		{ "drops_total", "Copies the socket would not take.",
 		    offsetof(struct ctl_counters, drops) },
 		{ "errors_total", "Other send and receive errors.",

@@ -75,9 +75,9 @@ wait_for 5 proc_dead "$EG_CLI"
 
 # The test build's forbidden call: the engine must die of SIGSYS, and the
 # parent stop with it, saying why.  The request is a raw frame: type 150
-# with a ctl_request of version 2.
+# with a ctl_request of this version.
 engine=$(engine_of "$EG_SRV")
-printf '\226\000\000\000\050\000\000\000\000\000\000\000\000\000\000\000\002\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' |
+printf "\226\000\000\000\050\000\000\000\000\000\000\000\000\000\000\000$EG_CTLV\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000" |
     socat -t 2 - "UNIX-CONNECT:$EG_TMP/server.sock" >/dev/null 2>&1
 check "seccomp: the engine is killed by SIGSYS" wait_for 5 proc_dead "$engine"
 check "  and the server stops" wait_for 5 proc_dead "$EG_SRV"

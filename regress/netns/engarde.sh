@@ -23,6 +23,11 @@ EG_CONF=$EG_TMP/engarde.yml
 getent passwd _engarde >/dev/null ||
     die "no user _engarde (make check creates it)"
 
+# The control protocol's version as a printf escape, for raw frames.
+EG_CTLV=$(printf '\\%03o' "$(sed -n \
+    's/^#define CTL_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
+    "$EG_ROOT/common/proto.h")")
+
 # eg_conf: a Go engarde style file with both sections and every key of
 # Go engarde's sample, plus our controlSocket.
 eg_conf()
