@@ -90,7 +90,7 @@ static void	parent_index_keep(uint32_t, time_t);
 static void	parent_index_save(void);
 static void	parent_index_load(void);
 static void	parent_reload(uint32_t, int);
-static void	parent_engine_sched(void);
+static int	parent_engine_sched(uint32_t, char *, size_t);
 static int	parent_control_open(const char *, mode_t, gid_t);
 static void	parent_control_init(void);
 static void	parent_sock_sibling(const char *, const char *, const char *,
@@ -108,6 +108,7 @@ static enum eg_role	 cmdrole = ROLE_NONE;
 static struct event_base *base;
 static struct ipcev	 iev_engine;
 static pid_t		 engine_pid, webui_pid;
+static uint32_t		 engine_rtprio;	/* applied; 0: as inherited */
 static struct ipcev	 iev_webui;
 static int		 debug, verbose;
 static TAILQ_HEAD(, plink) plinks = TAILQ_HEAD_INITIALIZER(plinks);
@@ -272,7 +273,7 @@ main(int argc, char *argv[], char *envp[])
 	setproctitle("parent");
 	/* Else the engine keeps what it inherited (chrt(1) on engarded). */
 	if (conf.rtprio != 0)
-		parent_engine_sched();
+		(void)parent_engine_sched(conf.rtprio, NULL, 0);
 
 	signal(SIGPIPE, SIG_IGN);
 	evsignal_assign(&ev_sigint, base, SIGINT, parent_sig, NULL);
@@ -937,29 +938,37 @@ parent_links_update(void *arg)
  * (sched_rt_runtime_us, 95%).  Failing is not fatal: the engine forwards
  * as before.
  */
-static void
-parent_engine_sched(void)
+static int
+parent_engine_sched(uint32_t prio, char *text, size_t textlen)
 {
 	struct sched_param	sp;
+	char			msg[256];
 	int			policy = SCHED_OTHER;
 
 	memset(&sp, 0, sizeof(sp));
-	if (conf.rtprio != 0) {
+	if (prio != 0) {
 		policy = SCHED_FIFO;
-		sp.sched_priority = (int)conf.rtprio;
+		sp.sched_priority = (int)prio;
 	}
 	if (sched_setscheduler(engine_pid, policy | SCHED_RESET_ON_FORK,
 	    &sp) == -1) {
-		log_warn("realtimePriority %u: the engine keeps its "
-		    "scheduling (under systemd: RestrictRealtime=no and "
-		    "CAP_SYS_NICE)", conf.rtprio);
-		return;
+		snprintf(msg, sizeof(msg), "realtimePriority %u: %s: the "
+		    "engine keeps its scheduling (under systemd: "
+		    "RestrictRealtime=no and CAP_SYS_NICE)", prio,
+		    strerror(errno));
+		log_warnx("%s", msg);
+		if (text != NULL) {
+			strlcat(text, msg, textlen);
+			strlcat(text, "\n", textlen);
+		}
+		return (-1);
 	}
-	if (conf.rtprio != 0)
-		log_info("engine: real-time priority %u (SCHED_FIFO)",
-		    conf.rtprio);
+	engine_rtprio = prio;
+	if (prio != 0)
+		log_info("engine: real-time priority %u (SCHED_FIFO)", prio);
 	else
 		log_info("engine: normal scheduling");
+	return (0);
 }
 
 /* Settings that only a restart can change. */
@@ -1050,11 +1059,11 @@ parent_reload(uint32_t id, int reply)
 		nconf.has_pubkey = 0;
 	}
 
-	if (nconf.rtprio != conf.rtprio) {
-		conf = nconf;
-		parent_engine_sched();
-	} else
-		conf = nconf;
+	/* A refusal is said, and the next reload tries again. */
+	if (nconf.rtprio != engine_rtprio)
+		(void)parent_engine_sched(nconf.rtprio, rr.text,
+		    sizeof(rr.text));
+	conf = nconf;
 	parent_send_conf();
 	if (wg_fd != -1)
 		parent_send_wg(wg_fd);

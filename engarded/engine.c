@@ -49,7 +49,8 @@
 
 #define BATCH		64	/* datagrams per system call */
 #define READS_MAX	8	/* batches per socket per wake-up */
-#define GSO_SEGS	64	/* datagrams per GSO message (kernel's limit) */
+#define GSO_SEGS	63	/* datagrams per GSO message: under 64 with
+				   headers, as kernels before 5.16 count */
 #define GSO_BYTES	65507	/* and their bytes: IPv4's largest payload */
 #define PKT_MAX		16384	/* larger datagrams are dropped, not cut */
 #define PEER_RETRY	5	/* seconds between failed socket requests */
@@ -78,7 +79,8 @@ static int	engine_filter(int);
 static int	engine_hs_filter(int, struct session **);
 static void	engine_buffers_init(void);
 static int	engine_gso_pack(int, int, const struct sockaddr_storage *,
-		    socklen_t);
+		    socklen_t, size_t);
+static void	engine_gso_probe(void);
 static int	engine_send_msgs(int, struct mmsghdr *, int, int,
 		    struct counters *, int *);
 static void	engine_send_plain(int, int, int, struct counters *, int *);
@@ -147,7 +149,8 @@ static int			 nswaps;
 
 /* Packet buffers: received once, sent from where they lie. */
 static unsigned char		 pkt[BATCH][PKT_MAX];
-static struct mmsghdr		 rmsg[BATCH], smsg[BATCH];
+static struct mmsghdr		 rmodes[4][BATCH], smsg[BATCH];
+static struct mmsghdr		*rmsg = rmodes[0];	/* the last batch's */
 static struct iovec		 riov[BATCH], siov[BATCH];
 static struct sockaddr_storage	 rname[BATCH];
 static union {
@@ -158,6 +161,7 @@ static int			 sidx[BATCH];	/* smsg[k] is rmsg[sidx[k]] */
 static struct session		*sdest[BATCH];	/* server: smsg[k]'s session */
 static uint8_t			 rtype[BATCH];	/* rmsg[i]'s wg_type() */
 /* The same datagrams as runs of equal size, each run one GSO message. */
+static int			 gso_ok;	/* the kernel has UDP GSO */
 static struct mmsghdr		 gmsg[BATCH];
 static struct {
 	int		 first;		/* gmsg[j] holds siov[first..] */
@@ -213,6 +217,7 @@ engine_main(int debug, int verbose, const char *user, const char *root,
 	if ((flags & PROC_MAC1) && wg_mac1_init() == -1)
 		log_warnx("no BLAKE2s MAC: wireguardPublicKey cannot be "
 		    "checked");
+	engine_gso_probe();
 	sandbox_drop(user, root, "engine");
 	sandbox_seccomp(SANDBOX_ENGINE, (flags & PROC_SECCOMP_LOG) != 0);
 
@@ -423,6 +428,8 @@ engine_link_state(struct ipc_msg *msg)
 	engine_path_apply_conf(p);
 	if (msg->fd != -1) {
 		p->fd = msg->fd;
+		p->c.nogso = 0;
+		p->c.gso_toobig = 0;
 		event_assign(&p->ev, base, p->fd, EV_READ | EV_PERSIST,
 		    engine_client_path_read, p);
 		event_add(&p->ev, NULL);
@@ -448,13 +455,21 @@ engine_set_listen(int fd)
 static void
 engine_buffers_init(void)
 {
-	int	i;
+	struct msghdr	*mh;
+	int		 i, m;
 
 	for (i = 0; i < BATCH; i++) {
 		riov[i].iov_base = pkt[i];
 		riov[i].iov_len = PKT_MAX;
-		rmsg[i].msg_hdr.msg_iov = &riov[i];
-		rmsg[i].msg_hdr.msg_iovlen = 1;
+		for (m = 0; m < 4; m++) {
+			mh = &rmodes[m][i].msg_hdr;
+			mh->msg_iov = &riov[i];
+			mh->msg_iovlen = 1;
+			mh->msg_name = m & 1 ? &rname[i] : NULL;
+			mh->msg_namelen = m & 1 ? sizeof(rname[i]) : 0;
+			mh->msg_control = m & 2 ? rctl[i].buf : NULL;
+			mh->msg_controllen = m & 2 ? sizeof(rctl[i].buf) : 0;
+		}
 		smsg[i].msg_hdr.msg_iov = &siov[i];
 		smsg[i].msg_hdr.msg_iovlen = 1;
 	}
@@ -488,30 +503,25 @@ ENGINE_READ(server_wg)
 static int
 engine_recv(int fd, int names, int ctl, struct counters *c)
 {
-	static int	 dirty = BATCH, last_names = -1, last_ctl = -1;
+	static int	 dirty[4];
 	struct msghdr	*mh;
-	int		 i, n;
+	int		 i, n, m = (names ? 1 : 0) | (ctl ? 2 : 0);
 
 	/*
-	 * The buffers stay; only the headers the kernel wrote back are
-	 * reset, those of the last call's datagrams: at a packet per wake-
-	 * up, touching all 64 was most of the engine's own memory traffic.
+	 * A set of headers for each kind of socket, set up once; only those
+	 * the kernel wrote back in the last call of the same kind are reset:
+	 * at a packet per wake-up, touching all 64 was most of the engine's
+	 * own memory traffic.
 	 */
-	if (names != last_names || ctl != last_ctl) {
-		dirty = BATCH;
-		last_names = names;
-		last_ctl = ctl;
-	}
-	for (i = 0; i < dirty; i++) {
+	rmsg = rmodes[m];
+	for (i = 0; i < dirty[m]; i++) {
 		mh = &rmsg[i].msg_hdr;
-		mh->msg_name = names ? &rname[i] : NULL;
 		mh->msg_namelen = names ? sizeof(rname[i]) : 0;
-		mh->msg_control = ctl ? rctl[i].buf : NULL;
 		mh->msg_controllen = ctl ? sizeof(rctl[i].buf) : 0;
 		mh->msg_flags = 0;
 	}
 	n = recvmmsg(fd, rmsg, BATCH, MSG_DONTWAIT, NULL);
-	dirty = n > 0 ? n : 0;
+	dirty[m] = n > 0 ? n : 0;
 	if (n == -1) {
 		/* ICMP errors of earlier sends surface here: not ours. */
 		if (errno != EAGAIN && errno != EINTR &&
@@ -588,6 +598,25 @@ engine_hs_filter(int k, struct session **dest)
 }
 
 /*
+ * Whether the kernel has UDP GSO (Linux 4.18): one older would ignore the
+ * option and send each run as one datagram.  Asked before the sandbox,
+ * which forbids new sockets.
+ */
+static void
+engine_gso_probe(void)
+{
+	socklen_t	len = sizeof(int);
+	int		fd, v;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1)
+		fatal("socket");
+	gso_ok = getsockopt(fd, SOL_UDP, UDP_SEGMENT, &v, &len) == 0;
+	if (!gso_ok)
+		log_info("no UDP GSO in this kernel: a datagram a message");
+	close(fd);
+}
+
+/*
  * Line up siov[first..first+n) as GSO messages in gmsg[]: each a run of
  * datagrams of one size (the last may be shorter), which the kernel cuts
  * apart again, so that the run goes down the stack once.  Returns how
@@ -595,7 +624,7 @@ engine_hs_filter(int k, struct session **dest)
  */
 static int
 engine_gso_pack(int first, int n, const struct sockaddr_storage *to,
-    socklen_t tolen)
+    socklen_t tolen, size_t toobig)
 {
 	struct msghdr	*mh;
 	struct cmsghdr	*cm;
@@ -605,7 +634,9 @@ engine_gso_pack(int first, int n, const struct sockaddr_storage *to,
 
 	while (i < k) {
 		sz = total = siov[i].iov_len;
-		for (j = i + 1; j < k && j - i < GSO_SEGS; j++) {
+		/* Runs of a size the path refused go one by one. */
+		for (j = i + 1; j < k && j - i < GSO_SEGS &&
+		    (toobig == 0 || sz < toobig); j++) {
 			len = siov[j].iov_len;
 			if (len > sz || total + len > GSO_BYTES)
 				break;
@@ -651,6 +682,7 @@ engine_send_msgs(int fd, struct mmsghdr *msgs, int first, int n,
     struct counters *c, int *last_errno)
 {
 	struct mmsghdr	*gso = msgs == gmsg ? gmsg : NULL;
+	size_t		 seg;
 	int		 i, r, cnt, off = 0, retried = 0;
 
 	while (off < n) {
@@ -678,21 +710,25 @@ engine_send_msgs(int fd, struct mmsghdr *msgs, int first, int n,
 		}
 		cnt = gso ? grun[off].count : 1;
 		/*
-		 * No GSO on this socket: a route through IPsec (EIO), a
-		 * kernel or device that cannot (EINVAL).  The rest goes one
-		 * by one, now and from now on.
+		 * No GSO on this socket, a route through IPsec: the rest goes
+		 * one by one, now and from now on.
 		 */
-		if (gso && cnt > 1 && (errno == EIO || errno == EINVAL)) {
+		if (gso && cnt > 1 && errno == EIO) {
 			log_info("UDP GSO refused (%s): this socket's "
 			    "datagrams go one by one", strerror(errno));
 			c->nogso = 1;
 			return (off);
 		}
 		/*
-		 * Too big for the path: this message alone, send the rest.
-		 * A run goes again one by one, as a shorter last one fits.
+		 * Segments over the path's MTU (EMSGSIZE; EINVAL before Linux
+		 * 6.14): this run again one by one, as the kernel may cut
+		 * them up, and a shorter last one fits; runs of that size and
+		 * larger go so from now on.
 		 */
-		if (errno == EMSGSIZE && gso && cnt > 1) {
+		if (gso && cnt > 1 && (errno == EMSGSIZE || errno == EINVAL)) {
+			seg = siov[grun[off].first].iov_len;
+			if (c->gso_toobig == 0 || seg < c->gso_toobig)
+				c->gso_toobig = seg;
 			engine_send_plain(fd, grun[off].first, cnt, c,
 			    last_errno);
 			off++;
@@ -734,8 +770,8 @@ engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
 		smsg[i].msg_hdr.msg_name = (void *)to;
 		smsg[i].msg_hdr.msg_namelen = tolen;
 	}
-	if (n > 1 && !c->nogso && (m = engine_gso_pack(first, n, to,
-	    tolen)) < n) {
+	if (n > 1 && gso_ok && !c->nogso && (m = engine_gso_pack(first, n, to,
+	    tolen, c->gso_toobig)) < n) {
 		if ((done = engine_send_msgs(fd, gmsg, first, m, c,
 		    last_errno)) == m)
 			return;
@@ -1259,6 +1295,8 @@ engine_peer_socket(struct ipc_msg *msg)
 	}
 	pr->requested = 0;
 	pr->fd = msg->fd;
+	pr->c.nogso = 0;
+	pr->c.gso_toobig = 0;
 	event_assign(&pr->ev, base, pr->fd, EV_READ | EV_PERSIST,
 	    engine_server_peer_read, pr);
 	event_add(&pr->ev, NULL);
@@ -1428,6 +1466,7 @@ engine_server_wg_batch(int fd, void *arg)
 {
 	struct session	*s = arg;
 	struct peer	*pr;
+	uint64_t	 g, gmax = 0;
 	uint32_t	 index;
 	int		 i, n, k;
 
@@ -1454,13 +1493,18 @@ engine_server_wg_batch(int fd, void *arg)
 	TAILQ_FOREACH(pr, &s->addrs, sentry) {
 		if (engine_age(&pr->last_rx) >= (long)ec.client_timeout)
 			continue;
+		g = pr->c.gso_out;
 		if (pr->fd != -1)
 			engine_send(pr->fd, 0, k, NULL, &pr->c,
 			    &pr->last_errno);
 		else
 			engine_send(listen_fd, 0, k, &pr->addr, &pr->c,
 			    &pr->last_errno);
+		/* The session's: as GSO on one address at least. */
+		if (pr->c.gso_out - g > gmax)
+			gmax = pr->c.gso_out - g;
 	}
+	s->c.gso_out += gmax;
 	return (n);
 }
 

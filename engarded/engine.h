@@ -41,7 +41,8 @@ struct counters {
 	uint64_t	drops_out;	/* copies the socket would not take */
 	uint64_t	errors;		/* other send and receive errors */
 	uint64_t	gso_out;	/* of pkts_out, in GSO messages */
-	int		nogso;		/* the socket refused GSO */
+	int		nogso;		/* the socket refused GSO (EIO) */
+	size_t		gso_toobig;	/* smallest segment over its MTU */
 };
 
 /*

@@ -293,7 +293,8 @@ bench_admission()
 		v=$(bench_status $k)
 		[ "$v" = 0 ] || out="$out $k $v,"
 	done
-	[ -z "$out" ] || note "engarded's server did not admit:${out%,}"
+	[ -z "$out" ] || note "engarded's server did not admit:${out%,}" \
+	    ${BENCH_ADMIT_WHY:+"($BENCH_ADMIT_WHY)"}
 }
 
 bench_down()
@@ -537,6 +538,8 @@ bench_failover()
 	local impl=$1 count=$((5000 * $4)) base t0 t1 v i sender sfx
 	bench_fo_start "$impl" fo "$count"
 	sender=$EG_PID
+	BENCH_ADMIT_WHY="link 2 came back on new ports, and udpgen's data"
+	BENCH_ADMIT_WHY="$BENCH_ADMIT_WHY carries no index WireGuard gave"
 	sleep "$2"
 	link_block 2
 	link_down 2
@@ -578,6 +581,7 @@ bench_failover()
 		note "failover $impl: link 2 carried nothing within 5 s"
 	fi
 	bench_down
+	BENCH_ADMIT_WHY=
 }
 
 # bench_slow impl secs: request/response at 1000/s of 1000 bytes over 2

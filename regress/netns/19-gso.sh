@@ -30,7 +30,22 @@ eg_conf
 eg_up
 check "ping across the tunnel" wait_for 10 tun_ping 1
 
+# path_sent i: what the client sent or dropped on egl<i>.
+path_sent()
+{
+	echo $(($(iface_field "egl$1" packets_out) + $(iface_field "egl$1" drops)))
+}
+
+# from_wg: datagrams the client took from WireGuard.
+from_wg()
+{
+	ctl client -j show status | jq -r .from_wireguard.packets
+}
+
 # Three sizes at once, client to server: batches mix them.
+w0=$(from_wg)
+s1=$(path_sent 1)
+s2=$(path_sent 2)
 for s in 1400 700 60; do
 	sink_start "$SERVER" "up$s" -n $N -t 30 -i 3 "$WG_SERVER_IP:$((9000 + s))"
 done
@@ -50,6 +65,12 @@ o1=$(iface_field egl1 packets_out)
 note "client: egl1 sent $g1 of $o1 datagrams in GSO messages, egl2 $g2"
 check "the client sent runs as GSO messages on both paths" \
     sh -c "[ $g1 -gt 0 ] && [ $g2 -gt 0 ] && [ $g1 -le $o1 ]"
+w=$(($(from_wg) - w0))
+s1=$(($(path_sent 1) - s1))
+s2=$(($(path_sent 2) - s2))
+note "from WireGuard $w; egl1 sent or dropped $s1, egl2 $s2"
+check "  each path sent every datagram once, or counted it dropped" \
+    sh -c "[ $s1 = $w ] && [ $s2 = $w ]"
 
 # Server to client: the server's sockets per client address do it too.
 sink_start "$CLIENT" down -n $N -t 30 -i 3 "$WG_CLIENT_IP:9100"
@@ -99,5 +120,43 @@ check "  egl2 sent as many as egl1, none dropped" \
 check "  the server heard them all on egl2 (fragmented)" [ "$in2" = "$in1" ]
 check "  egl2 sent fewer as GSO: its large runs went one by one" \
     sh -c "[ $g2 -gt 0 ] && [ $g2 -lt $g1 ]"
+check "  and kept GSO for the rest (no refusal logged)" \
+    not grep -q "UDP GSO refused" "$EG_TMP/client.log"
 ip -n "$CLIENT" link set egl2 mtu 1500
 check "tunnel still up" tun_ping 1
+
+# egl2 through IPsec (ESP, null cipher, transport mode): the kernel
+# refuses GSO there (EIO).  egl2 then sends one by one, said once, and
+# still carries everything; egl1 keeps GSO.
+xfrm()
+{
+	local ns=$1 dir=$2
+	ip -n "$ns" xfrm state add src "$(link_addr 2 client)" \
+	    dst "$(link_addr 2 server)" proto esp spi 0x4567 mode transport \
+	    enc cipher_null "" &&
+	ip -n "$ns" xfrm policy add src "$(link_addr 2 client)/32" \
+	    dst "$(link_addr 2 server)/32" proto udp dir "$dir" \
+	    tmpl src "$(link_addr 2 client)" dst "$(link_addr 2 server)" \
+	    proto esp mode transport
+}
+if ! xfrm "$CLIENT" out 2>"$EG_TMP/xfrm.err" ||
+    ! xfrm "$SERVER" in 2>>"$EG_TMP/xfrm.err"; then
+	note "no IPsec here ($(cat "$EG_TMP/xfrm.err")): refusal not tried"
+else
+	o1=$(iface_field egl1 packets_out_gso)
+	in2=$(client_field "$(link_addr 2 client)" packets_in)
+	sink_start "$SERVER" esp -n $N -t 30 -i 3 "$WG_SERVER_IP:9300"
+	udp_send "$CLIENT" esp.tx -r 3000 -n $N -s 500 -t 30 \
+	    "$WG_SERVER_IP:9300"
+	sink_wait esp 30
+	note "egl2 through ESP: $(cat "$EG_TMP/esp.json")"
+	in2=$(($(client_field "$(link_addr 2 client)" packets_in) - in2))
+	check "egl2 through ESP: none lost" [ "$(result esp lost)" = 0 ]
+	check "  the refusal is logged once" \
+	    [ "$(grep -c "UDP GSO refused" "$EG_TMP/client.log")" = 1 ]
+	check "  egl2 still carried them all, one by one" [ "$in2" -ge $N ]
+	check "  egl1 kept GSO" \
+	    [ "$(iface_field egl1 packets_out_gso)" -gt "$o1" ]
+	ip -n "$CLIENT" xfrm policy flush
+	ip -n "$SERVER" xfrm policy flush
+fi
