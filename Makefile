@@ -44,7 +44,8 @@ ENGARDECTL_OBJS = $(ENGARDECTL_SRCS:.c=.o) common/log.o common/ipc.o \
 		common/util.o
 
 PROGS =		engarded/engarded engardectl/engardectl
-TOOLS =		regress/bench/udpgen regress/bench/relay regress/hostile/hostile
+TOOLS =		regress/bench/udpgen regress/bench/relay regress/hostile/hostile \
+		regress/netns/gsofail.so
 MANS =		man/engarded.8 man/engarded.yml.5 man/engardectl.8
 
 all: $(PROGS) $(TOOLS)
@@ -69,6 +70,9 @@ regress/bench/udpgen: regress/bench/udpgen.c
 
 regress/hostile/hostile: regress/hostile/hostile.c common/ipc.h common/proto.h
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ regress/hostile/hostile.c $(LDLIBS)
+
+regress/netns/gsofail.so: regress/netns/gsofail.c
+	$(CC) $(CFLAGS) -shared -fPIC -o $@ regress/netns/gsofail.c -ldl
 
 %.o: %.c common/*.h engarded/*.h engardectl/*.h
 	$(CC) $(CFLAGS) -c -o $@ $<

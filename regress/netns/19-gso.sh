@@ -17,7 +17,9 @@
 # which drops any datagram cut at the wrong place, arrive whole both ways;
 # the counters say GSO carried them.  On a path whose MTU is below
 # WireGuard's largest datagrams, runs of those go again one by one, and
-# the kernel fragments them as it did before GSO.
+# the kernel fragments them as it did before GSO.  A path that refuses GSO
+# (IPsec, or a shim that says so where the kernel has no IPsec) goes on one
+# by one, said once.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/engarde.sh"
@@ -161,3 +163,52 @@ else
 	ip -n "$CLIENT" xfrm policy flush
 	ip -n "$SERVER" xfrm policy flush
 fi
+
+# The same refusal, made by a shim where the kernel has no IPsec: the
+# client again, its sendmmsg refusing GSO with EIO on egl2's socket.
+SHIM=$EG_ROOT/regress/netns/gsofail.so
+[ -f "$SHIM" ] || die "$SHIM not built (make)"
+proc_kill "$EG_CLI"
+ns_spawn "$CLIENT" "$EG_TMP/client2.log" env LD_PRELOAD="$SHIM" \
+    GSOFAIL_ADDR="$(link_addr 2 client)" "$ENGARDED" -d -v -r client \
+    -f "$EG_CONF"
+EG_CLI=$EG_PID
+wait_for 5 ctl client show status ||
+    die "client with the shim: $(cat "$EG_TMP/client2.log")"
+check "client with the shim: tunnel up" wait_for 10 tun_ping 1
+check "  the shim is in its engine" \
+    grep -q gsofail.so "/proc/$(engine_of "$EG_CLI")/maps"
+w0=$(from_wg)
+s1=$(path_sent 1)
+s2=$(path_sent 2)
+in2=$(client_field "$(link_addr 2 client)" packets_in)
+for s in 1400 700; do
+	sink_start "$SERVER" "eio$s" -n $N -t 30 -i 3 \
+	    "$WG_SERVER_IP:$((9400 + s))"
+done
+for s in 1400 700; do
+	ns_spawn "$CLIENT" "$EG_TMP/eio$s.tx.json" "$UDPGEN" send -r 2000 \
+	    -n $N -s $s -t 30 "$WG_SERVER_IP:$((9400 + s))"
+done
+for s in 1400 700; do
+	sink_wait "eio$s" 30
+	note "egl2 refusing GSO, $s B: $(cat "$EG_TMP/eio$s.json")"
+	check "egl2 refusing GSO, $s B: none lost" \
+	    [ "$(result "eio$s" lost)" = 0 ]
+done
+w=$(($(from_wg) - w0))
+s1=$(($(path_sent 1) - s1))
+s2=$(($(path_sent 2) - s2))
+in2=$(($(client_field "$(link_addr 2 client)" packets_in) - in2))
+note "$(ctl client show interfaces)"
+note "from WireGuard $w; egl1 sent or dropped $s1, egl2 $s2;" \
+    "the server heard $in2 on egl2"
+check "  the refusal is logged once" \
+    [ "$(grep -c "UDP GSO refused (Input/output error)" \
+    "$EG_TMP/client2.log")" = 1 ]
+check "  egl2 went on one by one: every datagram once, none dropped" \
+    sh -c "[ $s2 = $w ] && [ $in2 = $w ] &&
+    [ $(iface_field egl2 drops) = 0 ]"
+check "  egl2 sent none as GSO" [ "$(iface_field egl2 packets_out_gso)" = 0 ]
+check "  egl1 kept GSO" sh -c "[ $s1 = $w ] &&
+    [ $(iface_field egl1 packets_out_gso) -gt 0 ]"
