@@ -44,24 +44,35 @@ from_wg()
 	ctl client -j show status | jq -r .from_wireguard.packets
 }
 
+# streams name port label size...: a stream of N datagrams of each size
+# at once, client to server through WireGuard, each to port + size; every
+# one must arrive.
+streams()
+{
+	local name=$1 port=$2 label=$3 s
+	shift 3
+	for s in "$@"; do
+		sink_start "$SERVER" "$name$s" -n $N -t 30 -i 3 \
+		    "$WG_SERVER_IP:$((port + s))"
+	done
+	for s in "$@"; do
+		ns_spawn "$CLIENT" "$EG_TMP/$name$s.tx.json" "$UDPGEN" send \
+		    -r 2000 -n $N -s "$s" -t 30 "$WG_SERVER_IP:$((port + s))"
+	done
+	for s in "$@"; do
+		sink_wait "$name$s" 30
+		[ "$(result "$name$s" lost)" = 0 ] || note "$(udp_errors)"
+		note "$label, $s B: $(cat "$EG_TMP/$name$s.json")"
+		check "$label, $s B: none lost" \
+		    [ "$(result "$name$s" lost)" = 0 ]
+	done
+}
+
 # Three sizes at once, client to server: batches mix them.
 w0=$(from_wg)
 s1=$(path_sent 1)
 s2=$(path_sent 2)
-for s in 1400 700 60; do
-	sink_start "$SERVER" "up$s" -n $N -t 30 -i 3 "$WG_SERVER_IP:$((9000 + s))"
-done
-for s in 1400 700 60; do
-	ns_spawn "$CLIENT" "$EG_TMP/up$s.tx.json" "$UDPGEN" send -r 2000 \
-	    -n $N -s $s -t 30 "$WG_SERVER_IP:$((9000 + s))"
-done
-for s in 1400 700 60; do
-	sink_wait "up$s" 30
-	[ "$(result "up$s" lost)" = 0 ] || note "$(udp_errors)"
-	note "client to server, $s B: $(cat "$EG_TMP/up$s.json")"
-	check "client to server, $s B among others: none lost" \
-	    [ "$(result "up$s" lost)" = 0 ]
-done
+streams up 9000 "client to server, among others" 1400 700 60
 g1=$(iface_field egl1 packets_out_gso)
 g2=$(iface_field egl2 packets_out_gso)
 o1=$(iface_field egl1 packets_out)
@@ -96,20 +107,7 @@ for i in 1 2; do
 	eval "in$i=\$(client_field \"\$(link_addr $i client)\" packets_in)"
 done
 d2=$(iface_field egl2 drops)
-for s in 1400 500; do
-	sink_start "$SERVER" "mtu$s" -n $N -t 30 -i 3 \
-	    "$WG_SERVER_IP:$((9200 + s))"
-done
-for s in 1400 500; do
-	ns_spawn "$CLIENT" "$EG_TMP/mtu$s.tx.json" "$UDPGEN" send -r 2000 \
-	    -n $N -s $s -t 30 "$WG_SERVER_IP:$((9200 + s))"
-done
-for s in 1400 500; do
-	sink_wait "mtu$s" 30
-	note "egl2 at MTU 1280, $s B: $(cat "$EG_TMP/mtu$s.json")"
-	check "egl2 at MTU 1280, $s B: none lost" \
-	    [ "$(result "mtu$s" lost)" = 0 ]
-done
+streams mtu 9200 "egl2 at MTU 1280" 1400 500
 for i in 1 2; do
 	eval "o$i=\$((\$(iface_field egl$i packets_out) - o$i))"
 	eval "g$i=\$((\$(iface_field egl$i packets_out_gso) - g$i))"
@@ -182,20 +180,7 @@ w0=$(from_wg)
 s1=$(path_sent 1)
 s2=$(path_sent 2)
 in2=$(client_field "$(link_addr 2 client)" packets_in)
-for s in 1400 700; do
-	sink_start "$SERVER" "eio$s" -n $N -t 30 -i 3 \
-	    "$WG_SERVER_IP:$((9400 + s))"
-done
-for s in 1400 700; do
-	ns_spawn "$CLIENT" "$EG_TMP/eio$s.tx.json" "$UDPGEN" send -r 2000 \
-	    -n $N -s $s -t 30 "$WG_SERVER_IP:$((9400 + s))"
-done
-for s in 1400 700; do
-	sink_wait "eio$s" 30
-	note "egl2 refusing GSO, $s B: $(cat "$EG_TMP/eio$s.json")"
-	check "egl2 refusing GSO, $s B: none lost" \
-	    [ "$(result "eio$s" lost)" = 0 ]
-done
+streams eio 9400 "egl2 refusing GSO" 1400 700
 w=$(($(from_wg) - w0))
 s1=$(($(path_sent 1) - s1))
 s2=$(($(path_sent 2) - s2))
