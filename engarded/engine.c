@@ -83,7 +83,8 @@ static int	engine_gso_pack(int, int, const struct sockaddr_storage *,
 static void	engine_gso_probe(void);
 static int	engine_send_msgs(int, struct mmsghdr *, int, int,
 		    struct counters *, int *);
-static void	engine_send_plain(int, int, int, struct counters *, int *);
+static void	engine_send_plain(int, int, int, void *, socklen_t,
+		    struct counters *, int *);
 static void	engine_send(int, int, int, const struct sockaddr_storage *,
 		    struct counters *, int *);
 static int	engine_client_from_wg(int);
@@ -729,8 +730,9 @@ engine_send_msgs(int fd, struct mmsghdr *msgs, int first, int n,
 			seg = siov[grun[off].first].iov_len;
 			if (c->gso_toobig == 0 || seg < c->gso_toobig)
 				c->gso_toobig = seg;
-			engine_send_plain(fd, grun[off].first, cnt, c,
-			    last_errno);
+			engine_send_plain(fd, grun[off].first, cnt,
+			    msgs[off].msg_hdr.msg_name,
+			    msgs[off].msg_hdr.msg_namelen, c, last_errno);
 			off++;
 			continue;
 		}
@@ -763,32 +765,31 @@ engine_send(int fd, int first, int n, const struct sockaddr_storage *to,
     struct counters *c, int *last_errno)
 {
 	socklen_t	tolen = to != NULL ? addr_len(to) : 0;
-	int		i, m, done;
+	int		m, done;
 
-	/* Addressed first: a run refused as a whole goes one by one. */
-	for (i = first; i < first + n; i++) {
-		smsg[i].msg_hdr.msg_name = (void *)to;
-		smsg[i].msg_hdr.msg_namelen = tolen;
-	}
 	if (n > 1 && gso_ok && !c->nogso && (m = engine_gso_pack(first, n, to,
 	    tolen, c->gso_toobig)) < n) {
 		if ((done = engine_send_msgs(fd, gmsg, first, m, c,
 		    last_errno)) == m)
 			return;
 		/* Refused: what is left goes one by one. */
-		for (i = 0; i < done; i++) {
-			first += grun[i].count;
-			n -= grun[i].count;
-		}
+		n -= grun[done].first - first;
+		first = grun[done].first;
 	}
-	engine_send_plain(fd, first, n, c, last_errno);
+	engine_send_plain(fd, first, n, (void *)to, tolen, c, last_errno);
 }
 
-/* smsg[first..first+n), addressed, one datagram a message. */
+/* smsg[first..first+n) to one address (NULL: connected), a datagram each. */
 static void
-engine_send_plain(int fd, int first, int n, struct counters *c,
-    int *last_errno)
+engine_send_plain(int fd, int first, int n, void *to, socklen_t tolen,
+    struct counters *c, int *last_errno)
 {
+	int	i;
+
+	for (i = first; i < first + n; i++) {
+		smsg[i].msg_hdr.msg_name = to;
+		smsg[i].msg_hdr.msg_namelen = tolen;
+	}
 	(void)engine_send_msgs(fd, &smsg[first], first, n, c, last_errno);
 }
 

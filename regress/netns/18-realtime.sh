@@ -20,12 +20,6 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/engarde.sh"
 
-# sched pid: "policy priority" from /proc/PID/stat (fields 41 and 40).
-sched()
-{
-	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $39, $38 }'
-}
-
 # rtprio_set value|"": the client section's realtimePriority, or none.
 rtprio_set()
 {
@@ -52,14 +46,14 @@ eg_up
 check "ping across the tunnel" wait_for 10 tun_ping 1
 
 engine=$(engine_of "$EG_CLI") || die "no client engine"
-note "client engine $engine: $(sched "$engine"), parent: $(sched "$EG_CLI")"
+note "client engine $engine: $(proc_sched "$engine"), parent: $(proc_sched "$EG_CLI")"
 # SCHED_FIFO is policy 1, SCHED_OTHER 0.
 check "the client's engine runs SCHED_FIFO at priority 10" \
-    [ "$(sched "$engine")" = "1 10" ]
+    [ "$(proc_sched "$engine")" = "1 10" ]
 check "  the client's parent keeps normal scheduling" \
-    [ "$(sched "$EG_CLI")" = "0 0" ]
+    [ "$(proc_sched "$EG_CLI")" = "0 0" ]
 check "  the server's engine too (no realtimePriority there)" \
-    [ "$(sched "$(engine_of "$EG_SRV")")" = "0 0" ]
+    [ "$(proc_sched "$(engine_of "$EG_SRV")")" = "0 0" ]
 check "  the engine is still unprivileged" \
     [ "$(proc_status "$engine" Uid | awk '{ print $2 }')" != 0 ]
 check "  the log says so" grep -q "real-time priority 10 (SCHED_FIFO)" \
@@ -79,23 +73,23 @@ check "  none lost" [ "$(result rt lost)" = 0 ]
 
 rtprio_set 30
 check "reload to priority 30" reload
-check "  the same engine runs at 30" [ "$(sched "$engine")" = "1 30" ]
+check "  the same engine runs at 30" [ "$(proc_sched "$engine")" = "1 30" ]
 rtprio_set 100
 ctl client reload >"$EG_TMP/bad.txt" 2>&1
 check "reload with realtimePriority 100 fails" [ $? != 0 ]
 check "  naming the file, line and key" grep -q \
     "engarde.yml:[0-9]*: client.realtimePriority: \"100\": must be at most 99" \
     "$EG_TMP/bad.txt"
-check "  the engine's scheduling is unchanged" [ "$(sched "$engine")" = "1 30" ]
+check "  the engine's scheduling is unchanged" [ "$(proc_sched "$engine")" = "1 30" ]
 check "  and it still forwards" tun_ping 1
 rtprio_set ""
 check "reload without realtimePriority" reload
 check "  the engine is back to normal scheduling" \
-    [ "$(sched "$engine")" = "0 0" ]
+    [ "$(proc_sched "$engine")" = "0 0" ]
 check "  the log says so" grep -q "engine: normal scheduling" \
     "$EG_TMP/client.log"
-check "  the parent never changed" [ "$(sched "$EG_CLI")" = "0 0" ]
+check "  the parent never changed" [ "$(proc_sched "$EG_CLI")" = "0 0" ]
 rtprio_set 5
 check "reload to priority 5" reload
-check "  SCHED_FIFO at 5 again" [ "$(sched "$engine")" = "1 5" ]
+check "  SCHED_FIFO at 5 again" [ "$(proc_sched "$engine")" = "1 5" ]
 check "  the same engine all along" [ "$(engine_of "$EG_CLI")" = "$engine" ]

@@ -151,6 +151,13 @@ wait_for()
 	done
 }
 
+# proc_sched pid: "policy priority" of a process, from /proc/PID/stat
+# (fields 41 and 40): "0 0" for SCHED_OTHER, "1 10" for SCHED_FIFO at 10.
+proc_sched()
+{
+	sed 's/^.*) //' "/proc/$1/stat" | awk '{ print $39, $38 }'
+}
+
 # proc_status pid field: the value of a /proc/PID/status field, e.g.
 # "Uid", "CapEff", "NoNewPrivs", "Seccomp", "VmRSS", "Threads", "State".
 proc_status()
